@@ -1,0 +1,17 @@
+FROM python:3.11-slim
+
+ENV PYTHONDONTWRITEBYTECODE=1 PYTHONUNBUFFERED=1 DJANGO_SETTINGS_MODULE=config.settings.prod
+WORKDIR /app
+
+COPY requirements/ requirements/
+RUN pip install --no-cache-dir -r requirements/prod.txt
+
+COPY . .
+RUN pip install --no-cache-dir --no-deps . \
+    && DJANGO_SECRET_KEY=build-only-collectstatic-key-not-used-at-run-time-0123456789 \
+       DJANGO_ALLOWED_HOSTS=localhost python manage.py collectstatic --noinput \
+    && useradd --system --uid 1000 app
+USER app
+
+EXPOSE 8000
+CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--threads", "2", "--access-logfile", "-"]

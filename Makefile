@@ -1,0 +1,58 @@
+# Two commands on a fresh machine with Python 3.11+: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+APPS := accounts catalog favorites recommendations tmdb project
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.DEFAULT_GOAL := help
+.PHONY: help run test $(addprefix test-,$(APPS)) lint format schema migrate superuser clean
+
+help:  ## List the targets
+	@grep -E '^[a-z%-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Stamps: reinstall only when a requirements file or pyproject.toml changed.
+$(VENV)/.prod: requirements/base.txt requirements/prod.txt pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -r requirements/prod.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	@touch $@
+
+$(VENV)/.dev: $(VENV)/.prod requirements/dev.txt
+	$(BIN)/pip install --quiet -r requirements/dev.txt
+	@touch $@
+
+run: $(VENV)/.prod  ## Migrate and serve the API on http://127.0.0.1:8000 (Swagger UI at /api/docs/)
+	$(MANAGE) migrate --noinput
+	$(MANAGE) collectstatic --noinput --verbosity 0
+	$(MANAGE) runserver $(HOST):$(PORT)
+
+test: $(VENV)/.dev  ## Run every test suite
+	$(BIN)/pytest
+
+test-%: $(VENV)/.dev  ## Run one suite alone, e.g. make test-accounts
+	$(BIN)/pytest tests/$*
+
+lint: $(VENV)/.dev  ## ruff, import contracts, OpenAPI schema validation
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) spectacular --validate --fail-on-warn --file /dev/null
+
+format: $(VENV)/.dev  ## Fix what ruff can fix and format the code
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+schema: $(VENV)/.prod  ## Write the OpenAPI schema to docs/openapi.yml
+	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) spectacular --validate --file docs/openapi.yml
+
+superuser: $(VENV)/.prod  ## Create an admin account
+	$(MANAGE) createsuperuser
+
+clean:  ## Remove the virtualenv and caches
+	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles

@@ -1,0 +1,54 @@
+"""One place that turns exceptions into the API's JSON error bodies."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
+from rest_framework import exceptions
+from rest_framework.response import Response
+from rest_framework.serializers import as_serializer_error
+from rest_framework.views import exception_handler
+
+
+class ServiceUnavailable(exceptions.APIException):
+    status_code = 503
+    default_detail = "Service temporarily unavailable, try again later."
+    default_code = "service_unavailable"
+
+
+def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
+    """DRF's handler, plus Django's errors from services, with the spec's fixed messages."""
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound()  # never leak "No Movie matches the given query."
+    elif isinstance(exc, DjangoPermissionDenied):
+        exc = exceptions.PermissionDenied()
+    elif isinstance(exc, DjangoValidationError):
+        exc = exceptions.ValidationError(as_serializer_error(exc))
+    elif isinstance(exc, (OperationalError, InterfaceError)):
+        exc = ServiceUnavailable()  # the database is unreachable: a clean, retryable answer
+    return exception_handler(exc, context)
+
+
+def _json_under_api(status: int, detail: str, django_view: Callable[..., HttpResponse]):
+    """A Django error handler that answers JSON under /api/ and HTML elsewhere (the admin)."""
+
+    def handler(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+        if request.path.startswith("/api/"):
+            return JsonResponse({"detail": detail}, status=status)
+        if django_view is defaults.server_error:
+            return django_view(request)
+        return django_view(request, exception)
+
+    return handler
+
+
+json_bad_request = _json_under_api(400, "Bad request.", defaults.bad_request)
+json_permission_denied = _json_under_api(
+    403, "You do not have permission to perform this action.", defaults.permission_denied
+)
+json_not_found = _json_under_api(404, "Not found.", defaults.page_not_found)
+json_server_error = _json_under_api(500, "A server error occurred.", defaults.server_error)

@@ -1,0 +1,8 @@
+"""Tests: the embedded defaults, or PostgreSQL/Redis when DATABASE_URL/REDIS_URL are set."""
+
+from .base import *
+
+DEBUG = False
+# Hashing speed matters in tests; tests/accounts checks that base uses Argon2.
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+TMDB = {**TMDB, "API_KEY": "", "READ_ACCESS_TOKEN": "", "BASE_URL": "http://127.0.0.1:9/3"}

@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+
+from config.health import HealthView
+
+api_patterns = [
+    path("", include("accounts.urls")),
+    path("health/", HealthView.as_view(), name="health"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+]
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/", include(api_patterns)),
+]
+
+handler400 = "config.exceptions.json_bad_request"
+handler403 = "config.exceptions.json_permission_denied"
+handler404 = "config.exceptions.json_not_found"
+handler500 = "config.exceptions.json_server_error"

@@ -1,0 +1,99 @@
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ObjectDoesNotExist
+from django.core.exceptions import ValidationError as DjangoValidationError
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import exceptions, serializers
+from rest_framework.validators import UniqueValidator
+from rest_framework_simplejwt.exceptions import TokenError
+from rest_framework_simplejwt.serializers import TokenObtainPairSerializer, TokenRefreshSerializer
+
+from accounts.models import User
+from accounts.selectors import user_favorite_movie_ids
+
+
+class InvalidCredentials(exceptions.APIException):
+    """Wrong username or password: the spec answers 400, not simplejwt's 401."""
+
+    status_code = 400
+    default_detail = "No active account found with the given credentials"
+    default_code = "no_active_account"
+
+
+class UserDetailSerializer(serializers.ModelSerializer):
+    favorite_movies = serializers.SerializerMethodField()
+
+    class Meta:
+        model = User
+        fields = ["id", "username", "email", "favorite_movies"]
+        read_only_fields = fields
+
+    @extend_schema_field(serializers.ListField(child=serializers.IntegerField()))
+    def get_favorite_movies(self, user: User) -> list[int]:
+        return user_favorite_movie_ids(user=user)
+
+
+class UserRegisterSerializer(serializers.ModelSerializer):
+    email = serializers.EmailField(
+        max_length=254,
+        validators=[UniqueValidator(queryset=User.objects.all(), lookup="iexact")],
+    )
+    password = serializers.CharField(
+        write_only=True, max_length=128, trim_whitespace=False, style={"input_type": "password"}
+    )
+
+    class Meta:
+        model = User
+        fields = ["username", "email", "password"]
+
+    def validate(self, attrs: dict) -> dict:
+        candidate = User(username=attrs["username"], email=attrs["email"])
+        try:
+            validate_password(attrs["password"], user=candidate)
+        except DjangoValidationError as exc:
+            raise serializers.ValidationError({"password": list(exc.messages)}) from exc
+        return attrs
+
+
+class TokenObtainSerializer(TokenObtainPairSerializer):
+    """simplejwt's pair plus the user, with the spec's 400 for wrong credentials."""
+
+    def validate(self, attrs: dict) -> dict:
+        try:
+            data = super().validate(attrs)
+        except exceptions.AuthenticationFailed as exc:
+            raise InvalidCredentials() from exc
+        data["user"] = UserDetailSerializer(self.user).data
+        return data
+
+
+class TokenPairResponseSerializer(serializers.Serializer):
+    access = serializers.CharField()
+    refresh = serializers.CharField()
+    user = UserDetailSerializer()
+
+
+class TokenRefreshRequestSerializer(TokenRefreshSerializer):
+    """Rotates the refresh token; a token whose user is gone is just an invalid token."""
+
+    refresh = serializers.CharField(
+        help_text="In cookie mode it may be omitted: the cookie is used."
+    )
+
+    def validate(self, attrs: dict) -> dict:
+        try:
+            return super().validate(attrs)
+        except (ObjectDoesNotExist, exceptions.AuthenticationFailed) as exc:
+            raise TokenError("User is gone or inactive") from exc
+
+
+class TokenRefreshResponseSerializer(serializers.Serializer):
+    access = serializers.CharField()
+    refresh = serializers.CharField(help_text="The rotated refresh token; the old one is revoked.")
+
+
+class LogoutRequestSerializer(serializers.Serializer):
+    refresh = serializers.CharField(required=False, help_text="Omit in cookie mode.")
+
+
+class ErrorDetailSerializer(serializers.Serializer):
+    detail = serializers.CharField()

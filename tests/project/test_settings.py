@@ -1,0 +1,55 @@
+"""Production settings refuse unsafe values and pass Django's deployment checklist."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SAMPLE_ENV = {
+    "DJANGO_SETTINGS_MODULE": "config.settings.prod",
+    "DJANGO_SECRET_KEY": "k" * 20 + "-8f3a9c0e1b7d4f2a6c5e9b0d3f1a7c4e2b8d6f0a",
+    "DJANGO_ALLOWED_HOSTS": "api.example.com",
+    "CORS_ALLOWED_ORIGINS": "https://www.example.com",
+    "DATABASE_URL": "sqlite:////tmp/prod-check.sqlite3",
+}
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    return subprocess.run(  # noqa: S603
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_check_deploy_is_clean_under_prod_settings():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **SAMPLE_ENV)
+
+    assert result.returncode == 0, result.stderr
+    assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        ({"DJANGO_SECRET_KEY": ""}, "DJANGO_SECRET_KEY"),
+        ({"DJANGO_SECRET_KEY": "short"}, "DJANGO_SECRET_KEY"),
+        ({"DJANGO_DEBUG": "true"}, "DJANGO_DEBUG must be off"),
+        ({"DJANGO_ALLOWED_HOSTS": "*"}, "DJANGO_ALLOWED_HOSTS"),
+    ],
+)
+def test_prod_refuses_unsafe_values(override, message):
+    env = {**SAMPLE_ENV, **override}
+    env = {k: v for k, v in env.items() if v != ""}
+
+    result = manage("check", **env)
+
+    assert result.returncode != 0
+    assert message in result.stderr
