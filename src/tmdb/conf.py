@@ -1,0 +1,38 @@
+"""The tmdb app's settings: ``settings.TMDB`` over these defaults, read on every access so
+``override_settings`` works in tests."""
+
+from typing import Any
+
+from django.conf import settings
+
+DEFAULTS: dict[str, Any] = {
+    # v3 API key, sent as the ``api_key`` query parameter.
+    "API_KEY": "",
+    # v4 read access token, sent as ``Authorization: Bearer``; preferred over API_KEY.
+    "READ_ACCESS_TOKEN": "",
+    "BASE_URL": "https://api.themoviedb.org/3",
+    "IMAGE_BASE_URL": "https://image.tmdb.org/t/p/",
+    "POSTER_SIZE": "w500",
+    "BACKDROP_SIZE": "w1280",
+    # (connect, read) seconds, as requests takes it.
+    "TIMEOUT": (3.05, 10.0),
+    "MAX_RETRIES": 4,
+    # Client-side cap, kept well below the per-IP limit TMDB enforces.
+    "RATE_LIMIT_PER_SECOND": 20.0,
+    "LANGUAGE": "en-US",
+}
+
+
+class _AppSettings:
+    def __getattr__(self, name: str) -> Any:
+        if name not in DEFAULTS:
+            raise AttributeError(f"Unknown TMDB setting: {name}")
+        return getattr(settings, "TMDB", {}).get(name, DEFAULTS[name])
+
+
+tmdb_settings = _AppSettings()
+
+
+def is_configured() -> bool:
+    """Whether TMDB can be called at all: an API key or a read access token is set."""
+    return bool(tmdb_settings.API_KEY or tmdb_settings.READ_ACCESS_TOKEN)

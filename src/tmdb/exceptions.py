@@ -1,0 +1,38 @@
+"""What a TMDB call can raise. Catch ``TMDBError`` for all of them."""
+
+
+class TMDBError(Exception):
+    """A failed TMDB call.
+
+    ``status_code`` is the HTTP status (None when no response came back); ``tmdb_code`` is the
+    ``status_code`` field of TMDB's error body (7 invalid key, 34 not found...), None without one.
+    """
+
+    def __init__(
+        self, message: str, *, status_code: int | None = None, tmdb_code: int | None = None
+    ) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status_code = status_code
+        self.tmdb_code = tmdb_code
+
+
+class TMDBAuthError(TMDBError):
+    """401: the API key or read token is missing, invalid or suspended (TMDB codes 3, 7, 10...)."""
+
+
+class TMDBNotFound(TMDBError):
+    """404: no such resource (TMDB code 34)."""
+
+
+class TMDBRateLimited(TMDBError):
+    """429 still returned once the retries are exhausted."""
+
+
+class TMDBUnavailable(TMDBError):
+    """TMDB cannot be reached or answered garbage: 5xx after the retries, timeout, connection
+    error, invalid JSON."""
+
+
+class TMDBBadRequest(TMDBError):
+    """Any other 4xx: TMDB rejected the parameters (e.g. code 22, invalid page)."""
