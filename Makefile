@@ -30,6 +30,7 @@ $(VENV)/.dev: $(VENV)/.prod requirements/dev.txt
 run: $(VENV)/.prod  ## Migrate and serve the API on http://127.0.0.1:8000 (Swagger UI at /api/docs/)
 	$(MANAGE) migrate --noinput
 	$(MANAGE) collectstatic --noinput --verbosity 0
+	$(MANAGE) load_demo_catalog --if-empty
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 test: $(VENV)/.dev  ## Run every test suite

@@ -31,6 +31,8 @@ INSTALLED_APPS = [
     "drf_spectacular_sidecar",
     "accounts",
     "tmdb",
+    "catalog",
+    "favorites",
 ]
 
 MIDDLEWARE = [
@@ -138,6 +140,8 @@ REST_FRAMEWORK = {
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_PAGINATION_CLASS": "config.pagination.StrictPageNumberPagination",
+    "PAGE_SIZE": 20,
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "config.exceptions.api_exception_handler",
     "DEFAULT_THROTTLE_CLASSES": ["config.throttling.ScopedSettingsRateThrottle"],
@@ -181,6 +185,7 @@ SPECTACULAR_SETTINGS = {
 # Namespaced settings of our own apps; every key has a default in the app's conf.py.
 ACCOUNTS = {
     "JWT_COOKIE_MODE": env.bool("JWT_COOKIE_MODE", default=False),
+    "FAVORITE_MOVIE_IDS": "favorites.selectors.favorite_movie_ids",
 }
 
 TMDB = {

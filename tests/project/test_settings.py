@@ -14,6 +14,7 @@ SAMPLE_ENV = {
     "DJANGO_ALLOWED_HOSTS": "api.example.com",
     "CORS_ALLOWED_ORIGINS": "https://www.example.com",
     "DATABASE_URL": "sqlite:////tmp/prod-check.sqlite3",
+    "TMDB_API_KEY": "sample-tmdb-key",
 }
 
 

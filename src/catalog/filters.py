@@ -1,0 +1,68 @@
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django_filters import rest_framework as filters
+
+from catalog.models import Movie
+
+# ?ordering= values, each sorted with NULLs last and the id as tie-break so pages never overlap.
+ORDERINGS = {
+    "popularity": F("popularity").asc(nulls_last=True),
+    "-popularity": F("popularity").desc(nulls_last=True),
+    "release_date": F("release_date").asc(nulls_last=True),
+    "-release_date": F("release_date").desc(nulls_last=True),
+    "title": F("title").asc(),
+    "-title": F("title").desc(),
+    "vote_average": F("vote_average").asc(nulls_last=True),
+    "-vote_average": F("vote_average").desc(nulls_last=True),
+}
+DEFAULT_ORDERING = "-popularity"
+
+
+class MovieFilter(filters.FilterSet):
+    genre = filters.CharFilter(
+        method="filter_genre",
+        help_text="Genre ids or names, comma-separated (any of them): `genre=28,Comedy`.",
+    )
+    year = filters.NumberFilter(field_name="release_year", help_text="Release year.")
+    release_date = filters.DateFromToRangeFilter(
+        help_text="`release_date_after` / `release_date_before` (YYYY-MM-DD, inclusive)."
+    )
+    min_vote_average = filters.NumberFilter(
+        field_name="vote_average", lookup_expr="gte", min_value=0, max_value=10
+    )
+    search = filters.CharFilter(
+        method="filter_search", max_length=200, help_text="Words in the title (case-insensitive)."
+    )
+    ordering = filters.ChoiceFilter(
+        choices=[(key, key) for key in ORDERINGS],
+        method="filter_ordering",
+        empty_label=None,
+        help_text=f"Sort order; default `{DEFAULT_ORDERING}`. Ties are broken by id.",
+    )
+
+    class Meta:
+        model = Movie
+        fields = ["genre", "year", "release_date", "min_vote_average", "search", "ordering"]
+
+    def filter_genre(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        terms = [term.strip() for term in value.split(",") if term.strip()]
+        ids = [int(term) for term in terms if term.isdigit()]
+        match = Q(genre_id__in=ids)
+        for term in terms:
+            if not term.isdigit():
+                match |= Q(genre__name__iexact=term)
+        links = Movie.genres.through.objects.filter(match, movie_id=OuterRef("pk"))
+        return queryset.filter(Exists(links))
+
+    def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        for word in value.split():
+            queryset = queryset.filter(title__icontains=word)
+        return queryset
+
+    def filter_ordering(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
+        return queryset.order_by(ORDERINGS[value], "id")
+
+    def filter_queryset(self, queryset: QuerySet) -> QuerySet:
+        queryset = super().filter_queryset(queryset)
+        if not self.form.cleaned_data.get("ordering"):
+            queryset = self.filter_ordering(queryset, "ordering", DEFAULT_ORDERING)
+        return queryset

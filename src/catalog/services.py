@@ -1,0 +1,256 @@
+"""Writes to the catalog: TMDB syncs and the demo catalog. Each page of a sync is upserted in its
+own transaction (keyed on ``tmdb_id``), so a failure midway leaves every finished page whole and
+a rerun converges. Receivers learn of changes through ``catalog.signals.movies_changed``."""
+
+import csv
+import datetime
+import functools
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+
+from catalog.models import Genre, Movie, SyncState
+from catalog.signals import movies_changed
+from tmdb.client import TMDBClient
+from tmdb.types import Genre as TMDBGenre
+from tmdb.types import MovieDetails, MovieSummary, Page
+
+DEMO_DIR = Path(__file__).resolve().parent / "demo"
+SUMMARY_FIELDS = [
+    "title", "overview", "release_date", "release_year", "poster_path", "backdrop_path",
+    "vote_average", "vote_count", "popularity", "updated_at",
+]  # fmt: skip
+DETAIL_FIELDS = [*SUMMARY_FIELDS, "runtime", "details_synced_at"]
+CHANGES_SYNC = "tmdb-changes"
+TMDB_CHANGES_MAX_DAYS = 14
+
+LIST_SOURCES: dict[str, Callable[[TMDBClient], Callable[..., Page[MovieSummary]]]] = {
+    "popular": lambda c: c.popular,
+    "top_rated": lambda c: c.top_rated,
+    "now_playing": lambda c: c.now_playing,
+    "upcoming": lambda c: c.upcoming,
+    "trending_day": lambda c: functools.partial(c.trending, "day"),
+    "trending_week": lambda c: functools.partial(c.trending, "week"),
+}
+
+
+@dataclass
+class SyncSummary:
+    created: int = 0
+    updated: int = 0
+    pages: int = 0
+    skipped: list[int] = field(default_factory=list)  # TMDB ids TMDB did not know
+
+    def add(self, created: int, updated: int) -> None:
+        self.created += created
+        self.updated += updated
+
+    def __str__(self) -> str:
+        text = f"{self.created} created, {self.updated} updated, {self.pages} page(s)"
+        return f"{text}, {len(self.skipped)} skipped" if self.skipped else text
+
+
+def _movie_row(item: MovieSummary, *, synced_at: datetime.datetime | None) -> Movie:
+    movie = Movie(
+        tmdb_id=item.id,
+        title=(item.title or item.original_title or "")[:500],
+        overview=item.overview or "",
+        release_date=item.release_date,
+        release_year=item.release_date.year if item.release_date else None,
+        poster_path=item.poster_path or "",
+        backdrop_path=item.backdrop_path or "",
+        vote_average=item.vote_average,
+        vote_count=item.vote_count,
+        popularity=item.popularity,
+    )
+    if isinstance(item, MovieDetails):
+        movie.runtime = item.runtime or None
+        movie.details_synced_at = synced_at
+    return movie
+
+
+def _genres_upsert(genres: Iterable[TMDBGenre]) -> None:
+    rows = {g.id: Genre(id=g.id, name=g.name) for g in genres if g.name}
+    if rows:
+        Genre.objects.bulk_create(
+            rows.values(), update_conflicts=True, unique_fields=["id"], update_fields=["name"]
+        )
+
+
+@transaction.atomic
+def movies_upsert(items: Sequence[MovieSummary]) -> tuple[int, int]:
+    """Insert or update movies by ``tmdb_id`` with their genres; returns (created, updated).
+
+    Details (``MovieDetails``) also set runtime and the details timestamp; a list item never
+    clears details already stored.
+    """
+    items = list({item.id: item for item in items}.values())  # TMDB pages may repeat a movie
+    if not items:
+        return 0, 0
+    now = timezone.now()
+    tmdb_ids = [item.id for item in items]
+    existing = set(Movie.objects.filter(tmdb_id__in=tmdb_ids).values_list("tmdb_id", flat=True))
+    _genres_upsert(g for item in items if isinstance(item, MovieDetails) for g in item.genres)
+    for kind, fields in ((MovieDetails, DETAIL_FIELDS), (MovieSummary, SUMMARY_FIELDS)):
+        rows = [_movie_row(i, synced_at=now) for i in items if type(i) is kind]
+        if rows:
+            Movie.objects.bulk_create(
+                rows, update_conflicts=True, unique_fields=["tmdb_id"], update_fields=fields
+            )
+    ids = dict(Movie.objects.filter(tmdb_id__in=tmdb_ids).values_list("tmdb_id", "id"))
+    _movie_genres_replace(items, ids)
+    changed = list(ids.values())
+    transaction.on_commit(lambda: movies_changed.send(sender=Movie, movie_ids=changed))
+    return len(set(tmdb_ids) - existing), len(existing)
+
+
+def _movie_genres_replace(items: Sequence[MovieSummary], ids: dict[int, int]) -> None:
+    through = Movie.genres.through
+    known = set(Genre.objects.values_list("id", flat=True))
+    movie_ids = [ids[item.id] for item in items]
+    through.objects.filter(movie_id__in=movie_ids).delete()
+    through.objects.bulk_create(
+        [
+            through(movie_id=ids[item.id], genre_id=genre_id)
+            for item in items
+            for genre_id in dict.fromkeys(item.genre_ids)
+            if genre_id in known
+        ]
+    )
+
+
+def genres_sync(*, client: TMDBClient) -> int:
+    genres = client.genres()
+    with transaction.atomic():
+        _genres_upsert(genres)
+    return len(genres)
+
+
+def movie_list_sync(
+    *,
+    client: TMDBClient,
+    source: str,
+    pages: int,
+    on_page: Callable[[Page[MovieSummary]], None] | None = None,
+) -> SyncSummary:
+    """Upsert the first ``pages`` pages of a TMDB list (``LIST_SOURCES``), a page at a time."""
+    summary = SyncSummary()
+    for page in client.iter_pages(LIST_SOURCES[source](client), max_pages=pages):
+        summary.add(*movies_upsert(page.results))
+        summary.pages += 1
+        if on_page:
+            on_page(page)
+    return summary
+
+
+def movies_sync_by_tmdb_ids(
+    *,
+    client: TMDBClient,
+    tmdb_ids: Iterable[int],
+    batch_size: int = 20,
+    on_movie: Callable[[int], None] | None = None,
+) -> SyncSummary:
+    """Fetch and store the full details of these TMDB ids, in batches of ``batch_size``."""
+    from tmdb.exceptions import TMDBNotFound
+
+    summary = SyncSummary()
+    batch: list[MovieDetails] = []
+    for tmdb_id in tmdb_ids:
+        try:
+            batch.append(client.movie(tmdb_id))
+        except TMDBNotFound:
+            summary.skipped.append(tmdb_id)
+        if on_movie:
+            on_movie(tmdb_id)
+        if len(batch) >= batch_size:
+            summary.add(*movies_upsert(batch))
+            summary.pages += 1
+            batch = []
+    if batch:
+        summary.add(*movies_upsert(batch))
+        summary.pages += 1
+    return summary
+
+
+def movie_tmdb_ids_missing_details(*, limit: int | None = None) -> list[int]:
+    ids = Movie.objects.filter(details_synced_at__isnull=True).order_by("id")
+    return list(ids.values_list("tmdb_id", flat=True)[:limit])
+
+
+def movie_changes_sync(
+    *,
+    client: TMDBClient,
+    now: datetime.datetime | None = None,
+    on_movie: Callable[[int], None] | None = None,
+) -> SyncSummary:
+    """Refresh the stored movies that TMDB's changes feed lists since the last completed run
+    (at most 14 days back, TMDB's limit). The run is recorded only once it has finished, so an
+    interrupted run is simply repeated."""
+    now = now or timezone.now()
+    state = SyncState.objects.filter(name=CHANGES_SYNC).first()
+    oldest = now - datetime.timedelta(days=TMDB_CHANGES_MAX_DAYS)
+    since = max(state.last_run_at, oldest) if state else now - datetime.timedelta(days=1)
+    changed: set[int] = set()
+    fetch = functools.partial(client.changes, since.date(), now.date())
+    for page in client.iter_pages(fetch):
+        changed.update(item.id for item in page.results)
+    stored = Movie.objects.filter(tmdb_id__in=changed).order_by("tmdb_id")
+    summary = movies_sync_by_tmdb_ids(
+        client=client, tmdb_ids=list(stored.values_list("tmdb_id", flat=True)), on_movie=on_movie
+    )
+    SyncState.objects.update_or_create(name=CHANGES_SYNC, defaults={"last_run_at": now})
+    return summary
+
+
+def movie_details_refresh(*, movie: Movie, client: TMDBClient) -> Movie:
+    """Fetch one movie's details from TMDB and store them; raises ``tmdb`` errors."""
+    movies_upsert([client.movie(movie.tmdb_id)])
+    return Movie.objects.prefetch_related("genres").get(pk=movie.pk)
+
+
+def demo_catalog_load(*, directory: Path = DEMO_DIR, batch_size: int = 2000) -> int:
+    """Load the bundled MovieLens-derived catalog (titles, years, genres; no TMDB details).
+
+    Keyed on ``tmdb_id`` like every sync, so a later TMDB sync upgrades the same rows in place;
+    rows that already exist are left as they are. Returns the number of movies created.
+    """
+    with (directory / "genres.csv").open(newline="") as f:
+        genres = [TMDBGenre(id=int(row["id"]), name=row["name"]) for row in csv.DictReader(f)]
+    with (directory / "movies.csv").open(newline="") as f:
+        rows = list(csv.DictReader(f))
+    created = 0
+    with transaction.atomic():
+        Genre.objects.bulk_create(
+            [Genre(id=g.id, name=g.name) for g in genres], ignore_conflicts=True
+        )
+        existing = set(Movie.objects.values_list("tmdb_id", flat=True))
+        new = [row for row in rows if int(row["tmdb_id"]) not in existing]
+        Movie.objects.bulk_create(
+            [
+                Movie(
+                    tmdb_id=int(row["tmdb_id"]),
+                    title=row["title"],
+                    release_year=int(row["year"]) if row["year"] else None,
+                )
+                for row in new
+            ],
+            batch_size=batch_size,
+        )
+        ids = dict(Movie.objects.values_list("tmdb_id", "id"))
+        through = Movie.genres.through
+        through.objects.bulk_create(
+            [
+                through(movie_id=ids[int(row["tmdb_id"])], genre_id=int(genre_id))
+                for row in new
+                for genre_id in row["genre_ids"].split()
+            ],
+            batch_size=batch_size,
+        )
+        created = len(new)
+        if created:
+            changed = [ids[int(row["tmdb_id"])] for row in new]
+            transaction.on_commit(lambda: movies_changed.send(sender=Movie, movie_ids=changed))
+    return created

@@ -1,0 +1,37 @@
+from collections.abc import Iterable
+
+from django.db.models import QuerySet
+
+from favorites.models import FavoriteMovie
+
+LIST_MOVIE_FIELDS = ("movie__id", "movie__title", "movie__release_date", "movie__overview",
+                     "movie__poster_path")  # fmt: skip
+
+
+def favorite_list(*, user_id: int) -> QuerySet[FavoriteMovie]:
+    """A user's favorites, newest first, each with the movie fields a list item shows."""
+    return (
+        FavoriteMovie.objects.filter(user_id=user_id)
+        .select_related("movie")
+        .only("id", "added_at", "user_id", *LIST_MOVIE_FIELDS)
+        .order_by("-added_at", "-id")
+    )
+
+
+def favorite_movie_ids(*, user) -> list[int]:
+    """The user's favorite movie ids, newest first (the ``ACCOUNTS`` extension point)."""
+    return list(
+        FavoriteMovie.objects.filter(user=user)
+        .order_by("-added_at", "-id")
+        .values_list("movie_id", flat=True)
+    )
+
+
+def favorite_user_ids_for_movies(*, movie_ids: Iterable[int], chunk: int = 5000) -> set[int]:
+    """Users having any of these movies among their favorites."""
+    movie_ids = list(movie_ids)
+    users: set[int] = set()
+    for start in range(0, len(movie_ids), chunk):
+        rows = FavoriteMovie.objects.filter(movie_id__in=movie_ids[start : start + chunk])
+        users.update(rows.values_list("user_id", flat=True).distinct())
+    return users

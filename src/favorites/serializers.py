@@ -1,0 +1,18 @@
+from rest_framework import serializers
+
+from catalog.serializers import MovieListSerializer
+from favorites.models import FavoriteMovie
+
+
+class FavoriteMovieSerializer(serializers.ModelSerializer):
+    movie = MovieListSerializer(read_only=True)
+    added_at = serializers.DateTimeField(format="%Y-%m-%dT%H:%M:%SZ", read_only=True)
+
+    class Meta:
+        model = FavoriteMovie
+        fields = ["id", "movie", "added_at"]
+        read_only_fields = fields
+
+
+class FavoriteMovieCreateSerializer(serializers.Serializer):
+    movie_id = serializers.IntegerField(help_text="The id of a movie in the catalog.")
