@@ -8,10 +8,11 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run test $(addprefix test-,$(APPS)) lint format schema migrate superuser clean
+.PHONY: help run test $(addprefix test-,$(APPS)) lint format schema superuser clean
 
 help:  ## List the targets
-	@grep -E '^[a-z%-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
+	@echo "  test-SUITE       Run one suite alone: $(APPS)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,7 +37,7 @@ run: $(VENV)/.prod  ## Migrate and serve the API on http://127.0.0.1:8000 (Swagg
 test: $(VENV)/.dev  ## Run every test suite
 	$(BIN)/pytest
 
-test-%: $(VENV)/.dev  ## Run one suite alone, e.g. make test-accounts
+$(addprefix test-,$(APPS)): test-%: $(VENV)/.dev
 	$(BIN)/pytest tests/$*
 
 lint: $(VENV)/.dev  ## ruff, import contracts, OpenAPI schema validation
