@@ -34,6 +34,9 @@ class Movie(models.Model):
     details_synced_at = models.DateTimeField(
         null=True, blank=True, help_text="When the full TMDB details were last stored."
     )
+    tmdb_missing_at = models.DateTimeField(
+        null=True, blank=True, help_text="When TMDB last answered that it does not know this id."
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -2,7 +2,7 @@
 
 from collections.abc import Iterable
 
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 
 from catalog.models import Genre, Movie
 from catalog.querysets import MovieQuerySet
@@ -30,3 +30,19 @@ def movie_exists(*, movie_id: int) -> bool:
 
 def genre_list() -> QuerySet[Genre]:
     return Genre.objects.order_by("name")
+
+
+def movie_content_features() -> tuple[list[int], dict[int, int | None], dict[int, list[int]]]:
+    """Every movie id, with its release year and genre ids (for content similarity)."""
+    years = dict(Movie.objects.values_list("id", "release_year").iterator(chunk_size=20_000))
+    genres: dict[int, list[int]] = {}
+    links = Movie.genres.through.objects.values_list("movie_id", "genre_id")
+    for movie_id, genre_id in links.iterator(chunk_size=20_000):
+        genres.setdefault(movie_id, []).append(genre_id)
+    return list(years), years, genres
+
+
+def movie_ids_by_popularity(*, limit: int) -> list[int]:
+    """The most popular movies on TMDB, best first."""
+    order = Movie.objects.order_by(F("popularity").desc(nulls_last=True), "id")
+    return list(order.values_list("id", flat=True)[:limit])

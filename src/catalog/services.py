@@ -15,6 +15,7 @@ from django.utils import timezone
 from catalog.models import Genre, Movie, SyncState
 from catalog.signals import movies_changed
 from tmdb.client import TMDBClient
+from tmdb.exceptions import TMDBNotFound
 from tmdb.types import Genre as TMDBGenre
 from tmdb.types import MovieDetails, MovieSummary, Page
 
@@ -154,8 +155,6 @@ def movies_sync_by_tmdb_ids(
     on_movie: Callable[[int], None] | None = None,
 ) -> SyncSummary:
     """Fetch and store the full details of these TMDB ids, in batches of ``batch_size``."""
-    from tmdb.exceptions import TMDBNotFound
-
     summary = SyncSummary()
     batch: list[MovieDetails] = []
     for tmdb_id in tmdb_ids:
@@ -163,6 +162,7 @@ def movies_sync_by_tmdb_ids(
             batch.append(client.movie(tmdb_id))
         except TMDBNotFound:
             summary.skipped.append(tmdb_id)
+            Movie.objects.filter(tmdb_id=tmdb_id).update(tmdb_missing_at=timezone.now())
         if on_movie:
             on_movie(tmdb_id)
         if len(batch) >= batch_size:
@@ -176,7 +176,8 @@ def movies_sync_by_tmdb_ids(
 
 
 def movie_tmdb_ids_missing_details(*, limit: int | None = None) -> list[int]:
-    ids = Movie.objects.filter(details_synced_at__isnull=True).order_by("id")
+    ids = Movie.objects.filter(details_synced_at__isnull=True, tmdb_missing_at__isnull=True)
+    ids = ids.order_by("id")
     return list(ids.values_list("tmdb_id", flat=True)[:limit])
 
 
@@ -206,8 +207,14 @@ def movie_changes_sync(
 
 
 def movie_details_refresh(*, movie: Movie, client: TMDBClient) -> Movie:
-    """Fetch one movie's details from TMDB and store them; raises ``tmdb`` errors."""
-    movies_upsert([client.movie(movie.tmdb_id)])
+    """Fetch one movie's details from TMDB and store them; raises ``tmdb`` errors (after
+    recording a ``TMDBNotFound``, so the id is not asked for again)."""
+    try:
+        details = client.movie(movie.tmdb_id)
+    except TMDBNotFound:
+        Movie.objects.filter(pk=movie.pk).update(tmdb_missing_at=timezone.now())
+        raise
+    movies_upsert([details])
     return Movie.objects.prefetch_related("genres").get(pk=movie.pk)
 
 

@@ -127,9 +127,9 @@ class MovieViewSet(ReadOnlyModelViewSet):
         data = cache.get(key)
         if data is None:
             movie = selectors.movie_detail(movie_id=movie_id)
-            if movie.details_synced_at is None and is_configured():
+            if movie.details_synced_at is None and not movie.tmdb_missing_at and is_configured():
                 movie = self._with_tmdb_details(movie)
-            complete = movie.details_synced_at is not None or not is_configured()
+            complete = bool(movie.details_synced_at or movie.tmdb_missing_at) or not is_configured()
             data = MovieDetailSerializer(movie).data
             # Incomplete (TMDB failed): keep it only until TMDB may be asked again.
             timeout = "CACHE_TIMEOUT" if complete else "DETAILS_RETRY_AFTER"
@@ -143,7 +143,8 @@ class MovieViewSet(ReadOnlyModelViewSet):
         if cache.get(failed_key):
             return movie
         try:
-            with TMDBClient.from_settings() as client:
+            # A visitor is waiting: one try, not the batch sync's patient retries.
+            with TMDBClient.from_settings(max_retries=0) as client:
                 return services.movie_details_refresh(movie=movie, client=client)
         except TMDBError as exc:
             logger.warning("TMDB details for movie %s unavailable: %s", movie.pk, exc)
