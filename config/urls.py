@@ -8,6 +8,7 @@ api_patterns = [
     path("", include("accounts.urls")),
     path("", include("catalog.urls")),
     path("", include("favorites.urls")),
+    path("", include("recommendations.urls")),
     path("health/", HealthView.as_view(), name="health"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),

@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "tmdb",
     "catalog",
     "favorites",
+    "recommendations",
 ]
 
 MIDDLEWARE = [

@@ -1,7 +1,9 @@
-from collections.abc import Iterable
+import datetime
+from collections.abc import Iterable, Iterator
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
+from favorites.cache import user_version
 from favorites.models import FavoriteMovie
 
 LIST_MOVIE_FIELDS = ("movie__id", "movie__title", "movie__release_date", "movie__overview",
@@ -35,3 +37,21 @@ def favorite_user_ids_for_movies(*, movie_ids: Iterable[int], chunk: int = 5000)
         rows = FavoriteMovie.objects.filter(movie_id__in=movie_ids[start : start + chunk])
         users.update(rows.values_list("user_id", flat=True).distinct())
     return users
+
+
+def favorite_pairs() -> Iterator[tuple[int, int]]:
+    """Every (user id, movie id) favorite, streamed."""
+    return FavoriteMovie.objects.values_list("user_id", "movie_id").iterator(chunk_size=50_000)
+
+
+def most_favorited_movie_ids(*, since: datetime.datetime, limit: int) -> list[int]:
+    """Movies favorited most often since ``since``, most first."""
+    recent = FavoriteMovie.objects.filter(added_at__gte=since).values("movie_id")
+    ranked = recent.annotate(fans=Count("id")).order_by("-fans", "movie_id")
+    return list(ranked.values_list("movie_id", flat=True)[:limit])
+
+
+def favorites_version(*, user_id: int) -> int | None:
+    """A token that changes whenever the user's favorites change (None: cache unavailable).
+    Other apps key their per-user caches on it to be invalidated with the favorites."""
+    return user_version(user_id)

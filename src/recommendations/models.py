@@ -1,0 +1,58 @@
+from django.db import models
+
+
+class RecommenderBuild(models.Model):
+    """One build of the neighbour table; the newest completed one is served."""
+
+    started_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    movies = models.PositiveIntegerField(default=0)
+    favorites = models.PositiveIntegerField(default=0)
+    pairs = models.PositiveIntegerField(default=0, help_text="Neighbour rows written.")
+    seconds = models.FloatField(default=0)
+    params = models.JSONField(default=dict)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"build {self.pk} ({self.pairs} pairs)"
+
+
+class MovieNeighbour(models.Model):
+    """``neighbour`` is among the top-k movies most similar to ``movie`` in ``build``.
+
+    No database foreign-key constraints: a build writes millions of rows at once, and a movie
+    deleted since is simply skipped when serving.
+    """
+
+    build = models.ForeignKey(
+        RecommenderBuild,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    movie = models.ForeignKey(
+        "catalog.Movie",
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    neighbour = models.ForeignKey(
+        "catalog.Movie",
+        on_delete=models.DO_NOTHING,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
+    )
+    score = models.FloatField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["build", "movie", "-score"], name="neighbour_lookup_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.movie_id} ~ {self.neighbour_id} ({self.score:.3f})"

@@ -1,0 +1,110 @@
+"""Serving: a few indexed queries (the user's favorites, their neighbours, the page's movies)
+plus in-memory scoring by ``recommendations.engine.recommend``."""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.utils import timezone
+
+from catalog.selectors import movie_ids_by_popularity, movies_by_ids
+from favorites.selectors import favorite_movie_ids, most_favorited_movie_ids
+from recommendations.conf import recommendations_settings
+from recommendations.engine import recommend
+from recommendations.models import MovieNeighbour, RecommenderBuild
+
+CURRENT_BUILD_KEY = "recommendations:current_build"
+POPULAR_WITH_USERS = "Popular with other users"
+POPULAR_ON_TMDB = "Popular on TMDB"
+
+
+@dataclass(frozen=True)
+class Pick:
+    movie_id: int
+    score: float
+    because: int | None = None  # the favorite it is most similar to
+    reason: str = ""
+
+
+def current_build_id() -> int | None:
+    build_id = cache.get(CURRENT_BUILD_KEY)
+    if build_id is None:
+        latest = RecommenderBuild.objects.filter(completed_at__isnull=False).first()
+        build_id = latest.pk if latest else 0
+        cache.set(CURRENT_BUILD_KEY, build_id, timeout=None)
+    return build_id or None
+
+
+def neighbour_table(*, build_id: int | None, movie_ids: list[int]) -> dict[int, list]:
+    table: dict[int, list[tuple[int, float]]] = defaultdict(list)
+    if build_id and movie_ids:
+        rows = MovieNeighbour.objects.filter(build_id=build_id, movie_id__in=movie_ids)
+        for movie, neighbour, score in rows.values_list("movie_id", "neighbour_id", "score"):
+            table[movie].append((neighbour, score))
+    return table
+
+
+def popular_picks() -> list[Pick]:
+    """Most favorited recently, then most popular on TMDB; cached for a few minutes."""
+    limit = recommendations_settings.MAX_RESULTS
+    key = f"recommendations:popular:{limit}"
+    picks = cache.get(key)
+    if picks is None:
+        since = timezone.now() - datetime.timedelta(
+            days=recommendations_settings.POPULAR_WINDOW_DAYS
+        )
+        favorited = most_favorited_movie_ids(since=since, limit=limit)
+        tmdb = [m for m in movie_ids_by_popularity(limit=limit * 2) if m not in set(favorited)]
+        ranked = [(m, POPULAR_WITH_USERS) for m in favorited] + [(m, POPULAR_ON_TMDB) for m in tmdb]
+        picks = [
+            Pick(movie_id=m, score=round(1 - i / (2 * limit + 1), 4), reason=reason)
+            for i, (m, reason) in enumerate(ranked[: limit * 2])
+        ]
+        cache.set(key, picks, timeout=300)
+    return picks
+
+
+def recommendation_list(*, user) -> list[Pick]:
+    """The user's recommendations, best first: neighbours of their favorites (read live, so a
+    new favorite counts at once), topped up with popular movies; never one of their favorites."""
+    limit = recommendations_settings.MAX_RESULTS
+    favorites = favorite_movie_ids(user=user)
+    table = neighbour_table(build_id=current_build_id(), movie_ids=favorites)
+    picks = [
+        Pick(movie_id=r.item, score=round(r.score, 4), because=r.because)
+        for r in recommend(table, favorites, limit=limit)
+    ]
+    if len(picks) < limit:
+        taken = set(favorites) | {p.movie_id for p in picks}
+        top_up = [p for p in popular_picks() if p.movie_id not in taken]
+        picks += top_up[: limit - len(picks)]
+    return picks
+
+
+def similar_picks(*, movie_id: int) -> list[Pick]:
+    """The movies most similar to one movie (its row of the neighbour table)."""
+    table = neighbour_table(build_id=current_build_id(), movie_ids=[movie_id])
+    return [
+        Pick(movie_id=neighbour, score=round(score, 4), because=movie_id)
+        for neighbour, score in sorted(table[movie_id], key=lambda pair: (-pair[1], pair[0]))
+    ]
+
+
+def hydrate(picks: list[Pick], *, reason: str = "Because you liked {title}") -> list:
+    """The movies of ``picks`` (one query), each with ``score`` and a ``reason``: the pick's
+    own, or ``reason`` formatted with the title of the movie it is most similar to."""
+    wanted = {p.movie_id for p in picks} | {p.because for p in picks if p.because}
+    movies = {movie.pk: movie for movie in movies_by_ids(movie_ids=wanted)}
+    result = []
+    for pick in picks:
+        movie = movies.get(pick.movie_id)
+        if movie is None:  # deleted since the build
+            continue
+        because = movies.get(pick.because) if pick.because else None
+        movie.score = pick.score
+        movie.reason = pick.reason or (
+            reason.format(title=because.title) if because else POPULAR_ON_TMDB
+        )
+        result.append(movie)
+    return result

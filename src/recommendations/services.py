@@ -1,0 +1,92 @@
+"""Building the neighbour table from everyone's favorites (``manage.py build_recommendations``).
+
+A build writes its rows under a new build id and becomes current only once they are committed;
+readers keep using the previous build meanwhile, and the older rows are deleted afterwards.
+"""
+
+import io
+import time
+from collections.abc import Callable
+
+from django.core.cache import cache
+from django.db import connection, transaction
+from django.utils import timezone
+
+from catalog.selectors import movie_content_features
+from favorites.selectors import favorite_pairs
+from recommendations.conf import recommendations_settings
+from recommendations.engine import ItemContent, ModelParams, Neighbours, build_neighbours
+from recommendations.models import MovieNeighbour, RecommenderBuild
+from recommendations.selectors import CURRENT_BUILD_KEY
+
+
+def model_params() -> ModelParams:
+    s = recommendations_settings
+    return ModelParams(
+        k=s.NEIGHBOURS, alpha=s.ALPHA, shrink=s.SHRINK, content_weight=s.CONTENT_WEIGHT,
+        content_fade=s.CONTENT_FADE, era_years=s.ERA_YEARS,
+    )  # fmt: skip
+
+
+def neighbour_table_build(*, log: Callable[[str], None] = lambda message: None) -> RecommenderBuild:
+    """Compute every movie's top-k neighbours and make them the served table."""
+    started = time.perf_counter()
+    params = model_params()
+    movie_ids, years, genres = movie_content_features()
+    pairs = list(favorite_pairs())
+    log(f"read {len(movie_ids)} movies and {len(pairs)} favorites")
+    neighbours = build_neighbours(pairs, movie_ids, ItemContent(genres, years), params)
+    log(f"computed neighbours in {time.perf_counter() - started:.1f}s")
+    build = RecommenderBuild.objects.create(
+        movies=len(movie_ids), favorites=len(pairs), params=params.__dict__
+    )
+    with transaction.atomic():
+        build.pairs = _write(build.pk, neighbours)
+        build.completed_at = timezone.now()
+        build.seconds = time.perf_counter() - started
+        build.save(update_fields=["pairs", "completed_at", "seconds"])
+    cache.set(CURRENT_BUILD_KEY, build.pk, timeout=None)
+    MovieNeighbour.objects.filter(build_id__lt=build.pk).delete()
+    RecommenderBuild.objects.filter(pk__lt=build.pk).delete()
+    log(f"wrote {build.pairs} neighbour rows; build {build.pk} is current")
+    return build
+
+
+def _write(build_id: int, neighbours: Neighbours) -> int:
+    rows = neighbours.rows()
+    if connection.vendor == "postgresql":
+        return _copy(build_id, rows)
+    count = 0
+    batch: list[MovieNeighbour] = []
+    for movie, neighbour, score in rows:
+        batch.append(MovieNeighbour(build_id=build_id, movie_id=movie, neighbour_id=neighbour,
+                                    score=score))  # fmt: skip
+        if len(batch) == 5000:
+            MovieNeighbour.objects.bulk_create(batch)
+            count += len(batch)
+            batch = []
+    MovieNeighbour.objects.bulk_create(batch)
+    return count + len(batch)
+
+
+def _copy(build_id: int, rows, chunk: int = 200_000) -> int:
+    """PostgreSQL COPY, in chunks: an order of magnitude faster than INSERTs for millions."""
+    table = MovieNeighbour._meta.db_table
+    count = 0
+    with connection.cursor() as cursor:
+        buffer = io.StringIO()
+        for movie, neighbour, score in rows:
+            buffer.write(f"{build_id}\t{movie}\t{neighbour}\t{score!r}\n")
+            count += 1
+            if count % chunk == 0:
+                _flush(cursor, table, buffer)
+                buffer = io.StringIO()
+        _flush(cursor, table, buffer)
+    return count
+
+
+def _flush(cursor, table: str, buffer: io.StringIO) -> None:
+    buffer.seek(0)
+    cursor.cursor.copy_expert(
+        f"COPY {table} (build_id, movie_id, neighbour_id, score) FROM STDIN", buffer
+    )
