@@ -17,12 +17,19 @@ ORDERINGS = {
 DEFAULT_ORDERING = "-popularity"
 
 
+def _is_id(term: str) -> bool:
+    """A genre id (a positive 32-bit integer); anything else is matched as a name."""
+    return term.isdigit() and int(term) < 2**31
+
+
 class MovieFilter(filters.FilterSet):
     genre = filters.CharFilter(
         method="filter_genre",
         help_text="Genre ids or names, comma-separated (any of them): `genre=28,Comedy`.",
     )
-    year = filters.NumberFilter(field_name="release_year", help_text="Release year.")
+    year = filters.NumberFilter(
+        field_name="release_year", min_value=1800, max_value=2200, help_text="Release year."
+    )
     release_date = filters.DateFromToRangeFilter(
         help_text="`release_date_after` / `release_date_before` (YYYY-MM-DD, inclusive)."
     )
@@ -45,10 +52,10 @@ class MovieFilter(filters.FilterSet):
 
     def filter_genre(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         terms = [term.strip() for term in value.split(",") if term.strip()]
-        ids = [int(term) for term in terms if term.isdigit()]
+        ids = [int(term) for term in terms if _is_id(term)]
         match = Q(genre_id__in=ids)
         for term in terms:
-            if not term.isdigit():
+            if not _is_id(term):
                 match |= Q(genre__name__iexact=term)
         links = Movie.genres.through.objects.filter(match, movie_id=OuterRef("pk"))
         return queryset.filter(Exists(links))
