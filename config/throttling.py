@@ -1,12 +1,31 @@
+import logging
+
+from django.core.cache import caches
 from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
 
+logger = logging.getLogger(__name__)
+
 
 class ScopedSettingsRateThrottle(ScopedRateThrottle):
-    """DRF's scoped throttle, reading the rates on each request instead of once at import,
-    so a changed ``REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']`` takes effect (and tests can set it).
-    Counts live in the default cache, so they hold across gunicorn workers when it is Redis."""
+    """DRF's scoped throttle with two changes:
+
+    - the rates are read on each request (not once at import), so a changed
+      ``REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']`` takes effect and tests can set it;
+    - counts live in the ``throttle`` cache (Redis when configured, so they hold across gunicorn
+      workers); if it fails, this process counts in its local memory instead of letting every
+      request through, so limits still hold per worker while Redis is down.
+    """
 
     @property
     def THROTTLE_RATES(self) -> dict[str, str | None]:  # type: ignore[override]
         return api_settings.DEFAULT_THROTTLE_RATES
+
+    def allow_request(self, request, view) -> bool:
+        self.cache = caches["throttle"]
+        try:
+            return super().allow_request(request, view)
+        except Exception as exc:
+            logger.warning("throttle cache unavailable, counting locally: %s", exc)
+            self.cache = caches["throttle_fallback"]
+            return super().allow_request(request, view)

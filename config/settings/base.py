@@ -92,7 +92,11 @@ if REDIS_URL:
             "KEY_PREFIX": env("CACHE_KEY_PREFIX", default="movies"),
         }
     }
-    DJANGO_REDIS_IGNORE_EXCEPTIONS = True
+    # Throttle counts: the same Redis, but errors are raised so the throttle can fall back.
+    CACHES["throttle"] = {
+        **CACHES["default"],
+        "OPTIONS": {**CACHES["default"]["OPTIONS"], "IGNORE_EXCEPTIONS": False},
+    }
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
 else:
     CACHES = {
@@ -102,6 +106,11 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 10_000},
         }
     }
+    CACHES["throttle"] = CACHES["default"]
+CACHES["throttle_fallback"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "throttle-fallback",
+}
 
 AUTH_USER_MODEL = "accounts.User"
 PASSWORD_HASHERS = [

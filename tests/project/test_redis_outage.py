@@ -1,0 +1,131 @@
+"""Redis stopped during a run: every endpoint answers from the database, throttles keep
+counting (per process), and when Redis is back caching resumes without a stale page.
+
+Uses a private redis-server process on a free port, so stopping it disturbs nothing else."""
+
+import shutil
+import socket
+import subprocess
+import time
+
+import pytest
+import redis
+from django.urls import reverse
+
+from tests.catalog.factories import MovieFactory
+from tests.conftest import client_for
+from tests.favorites.factories import FavoriteMovieFactory
+
+LIST = reverse("favorites:favorite-movie-list")
+REDIS_SERVER = shutil.which("redis-server")
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(not REDIS_SERVER, reason="needs the redis-server binary"),
+]
+
+
+class RedisProcess:
+    def __init__(self) -> None:
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> None:
+        command = [REDIS_SERVER, "--port", str(self.port), "--bind", "127.0.0.1", "--save", ""]
+        self.process = subprocess.Popen(  # noqa: S603
+            [*command, "--appendonly", "no"],
+            stdout=subprocess.DEVNULL,
+        )
+        client = redis.Redis(port=self.port)
+        for _ in range(100):
+            try:
+                client.ping()
+                return
+            except redis.ConnectionError:
+                time.sleep(0.05)
+        raise RuntimeError("redis-server did not start")
+
+    def stop(self) -> None:
+        if self.process:
+            self.process.terminate()
+            self.process.wait(timeout=10)
+            self.process = None
+
+    def keys(self, pattern: str) -> list[bytes]:
+        return redis.Redis(port=self.port).keys(pattern)
+
+
+@pytest.fixture
+def private_redis(settings):
+    server = RedisProcess()
+    server.start()
+    location = f"redis://127.0.0.1:{server.port}/0"
+    options = {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5}
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": location,
+            "OPTIONS": {**options, "IGNORE_EXCEPTIONS": True},
+        },
+        "throttle": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": location,
+            "OPTIONS": {**options, "IGNORE_EXCEPTIONS": False},
+        },
+    }
+    settings.REST_FRAMEWORK = {
+        **settings.REST_FRAMEWORK,
+        "DEFAULT_THROTTLE_RATES": {
+            **settings.REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
+            "favorites_write": "3/min",
+        },
+    }
+    yield server
+    server.stop()
+
+
+def movie_ids(client) -> list[int]:
+    return [item["movie"]["id"] for item in client.get(LIST).json()["results"]]
+
+
+def test_redis_outage_degrades_and_recovers(private_redis, user):
+    client = client_for(user)
+    kept = FavoriteMovieFactory(user=user)
+    assert movie_ids(client) == [kept.movie_id]
+    assert private_redis.keys(f"*favorite_movie_list_{user.id}_page_1")
+
+    private_redis.stop()
+    new = MovieFactory()
+    added = client.post(LIST, {"movie_id": new.id}, format="json")
+    during = movie_ids(client)
+    catalog = client.get(reverse("catalog:movie-list"))
+    detail = client.get(reverse("catalog:movie-detail", args=[new.id]))
+    health = client.get(reverse("health"))
+
+    assert added.status_code == 201
+    assert during == [new.id, kept.movie_id]
+    assert catalog.status_code == 200 and catalog.json()["count"] == 2
+    assert detail.status_code == 200
+    assert health.status_code == 503 and health.json()["cache"] == "error"
+
+    private_redis.start()  # back, empty (no persistence, as deployed)
+    removed = client.delete(reverse("favorites:favorite-movie-detail", args=[added.json()["id"]]))
+    assert removed.status_code == 204
+    assert movie_ids(client) == [kept.movie_id]
+    assert private_redis.keys(f"*favorite_movie_list_{user.id}_page_1")  # caching resumed
+    assert client.get(reverse("health")).status_code == 200
+
+
+def test_throttle_keeps_counting_while_redis_is_down(private_redis, user):
+    client = client_for(user)
+    movies = MovieFactory.create_batch(4)
+    private_redis.stop()
+
+    statuses = [
+        client.post(LIST, {"movie_id": movie.id}, format="json").status_code for movie in movies
+    ]
+
+    assert statuses == [201, 201, 201, 429]
