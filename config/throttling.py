@@ -1,10 +1,15 @@
 import logging
 
+from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.locmem import LocMemCache
 from rest_framework.settings import api_settings
 from rest_framework.throttling import ScopedRateThrottle
 
 logger = logging.getLogger(__name__)
+
+# Where this process counts while the shared throttle cache is unreachable.
+LOCAL_FALLBACK = LocMemCache("throttle-fallback", {})
 
 
 class ScopedSettingsRateThrottle(ScopedRateThrottle):
@@ -13,8 +18,9 @@ class ScopedSettingsRateThrottle(ScopedRateThrottle):
     - the rates are read on each request (not once at import), so a changed
       ``REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']`` takes effect and tests can set it;
     - counts live in the ``throttle`` cache (Redis when configured, so they hold across gunicorn
-      workers); if it fails, this process counts in its local memory instead of letting every
-      request through, so limits still hold per worker while Redis is down.
+      workers; the ``default`` cache when no ``throttle`` alias is configured); if it fails,
+      this process counts in its local memory instead of letting every request through, so
+      limits still hold per worker while Redis is down.
     """
 
     @property
@@ -22,10 +28,10 @@ class ScopedSettingsRateThrottle(ScopedRateThrottle):
         return api_settings.DEFAULT_THROTTLE_RATES
 
     def allow_request(self, request, view) -> bool:
-        self.cache = caches["throttle"]
+        self.cache = caches["throttle" if "throttle" in settings.CACHES else "default"]
         try:
             return super().allow_request(request, view)
         except Exception as exc:
             logger.warning("throttle cache unavailable, counting locally: %s", exc)
-            self.cache = caches["throttle_fallback"]
+            self.cache = LOCAL_FALLBACK
             return super().allow_request(request, view)

@@ -1,10 +1,11 @@
 """Fixtures shared by every suite: API clients and users. App-specific ones live in each suite."""
 
 import pytest
-from django.core.cache import cache, caches
+from django.core.cache import cache
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
+from config import throttling
 from tests.accounts.factories import UserFactory
 
 
@@ -12,7 +13,7 @@ from tests.accounts.factories import UserFactory
 def _clear_cache():
     """Each test starts with an empty cache (throttle counters and cached pages included)."""
     cache.clear()
-    caches["throttle_fallback"].clear()
+    throttling.LOCAL_FALLBACK.clear()
     yield
     cache.clear()
 

@@ -106,11 +106,6 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 10_000},
         }
     }
-    CACHES["throttle"] = CACHES["default"]
-CACHES["throttle_fallback"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-    "LOCATION": "throttle-fallback",
-}
 
 AUTH_USER_MODEL = "accounts.User"
 PASSWORD_HASHERS = [
