@@ -58,3 +58,24 @@ superuser: $(VENV)/.prod  ## Create an admin account
 
 clean:  ## Remove the virtualenv and caches
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles
+
+# Benchmarks: print figures (never assert timings) and write bench/results/<name>.json.
+# They use PostgreSQL on 127.0.0.1:5432 (database movies_bench) and Redis 127.0.0.1:6379/14,
+# started here when not running. BENCH_MOVIES (default 1000000) sizes the catalog, e.g.
+# `make bench BENCH_MOVIES=100000`; BENCH_REQUESTS / BENCH_UNCACHED_REQUESTS the samples.
+BENCH_MOVIES ?= 1000000
+BENCH_ENV = BENCH_MOVIES=$(BENCH_MOVIES)
+.PHONY: bench bench-catalog bench-favorites bench-services
+
+bench-services:  ## Start PostgreSQL and Redis for the benchmarks unless they run
+	@bash scripts/ensure-services.sh
+
+bench-catalog: $(VENV)/.dev bench-services  ## Benchmark demo load, TMDB sync and movie list/detail
+	$(BENCH_ENV) $(BIN)/python -m bench.catalog
+
+bench-favorites: $(VENV)/.dev bench-services  ## Benchmark favorites list (cached/uncached) and writes
+	$(BENCH_ENV) $(BIN)/python -m bench.favorites
+
+bench: $(VENV)/.dev bench-services  ## Run both benchmarks, one after the other
+	$(MAKE) --no-print-directory bench-catalog
+	$(MAKE) --no-print-directory bench-favorites

@@ -20,7 +20,9 @@ class CachedCountMovieQuerySet(MovieQuerySet):
     def count(self) -> int:
         if self._result_cache is not None:
             return len(self._result_cache)
-        key = movie_count_key(str(self.query))
+        query = self.query.clone()
+        query.clear_ordering(force=True)  # every ordering of one filter shares its count
+        key = movie_count_key(str(query))
         count = cache.get(key)
         if count is None:
             count = super().count()

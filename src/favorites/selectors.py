@@ -35,7 +35,9 @@ def favorite_user_ids_for_movies(*, movie_ids: Iterable[int], chunk: int = 5000)
     users: set[int] = set()
     for start in range(0, len(movie_ids), chunk):
         rows = FavoriteMovie.objects.filter(movie_id__in=movie_ids[start : start + chunk])
-        users.update(rows.values_list("user_id", flat=True).distinct())
+        # order_by(): without it the model's default ordering joins the DISTINCT (one row per
+        # favorite instead of per user).
+        users.update(rows.order_by().values_list("user_id", flat=True).distinct())
     return users
 
 

@@ -13,8 +13,6 @@ def favorite_add(*, user, movie_id: int) -> FavoriteMovie:
     unknown movie; non-field when it is already there, also when a concurrent request won)."""
     if not movie_exists(movie_id=movie_id):
         raise ValidationError({"movie_id": f'Invalid pk "{movie_id}" - object does not exist.'})
-    if FavoriteMovie.objects.filter(user=user, movie_id=movie_id).exists():
-        raise ValidationError(ALREADY_FAVORITE)
     if FavoriteMovie.objects.filter(user=user).count() >= favorites_settings.MAX_PER_USER:
         raise ValidationError(
             f"You cannot keep more than {favorites_settings.MAX_PER_USER} favorites."

@@ -1,0 +1,1 @@
+"""Benchmarks that print figures (never assert timings); run them with ``make bench``."""
