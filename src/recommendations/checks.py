@@ -5,6 +5,11 @@ from recommendations.conf import DEFAULTS, recommendations_settings
 
 POSITIVE = ["NEIGHBOURS", "MAX_RESULTS", "CACHE_TIMEOUT", "POPULAR_WINDOW_DAYS", "CONTENT_FADE",
             "ERA_YEARS"]  # fmt: skip
+INTEGERS = {"NEIGHBOURS", "MAX_RESULTS"}  # array sizes and slice bounds: a float fails later
+
+
+def _is_number(value, kind=(int, float)) -> bool:
+    return isinstance(value, kind) and not isinstance(value, bool)
 
 
 @register(Tags.compatibility)
@@ -20,11 +25,14 @@ def check_recommendations_settings(app_configs, **kwargs) -> list[Error]:
         )
     for name in POSITIVE:
         value = getattr(recommendations_settings, name)
-        if not isinstance(value, int | float) or value <= 0:
+        integer = name in INTEGERS
+        if not _is_number(value, int if integer else (int, float)) or value <= 0:
+            kind = "a positive integer" if integer else "positive"
             errors.append(
-                Error(f"RECOMMENDATIONS['{name}'] must be positive.", id="recommendations.E002")
+                Error(f"RECOMMENDATIONS['{name}'] must be {kind}.", id="recommendations.E002")
             )
-    if not 0 <= recommendations_settings.ALPHA <= 1:
+    alpha = recommendations_settings.ALPHA
+    if not _is_number(alpha) or not 0 <= alpha <= 1:
         errors.append(
             Error("RECOMMENDATIONS['ALPHA'] must be between 0 and 1.", id="recommendations.E003")
         )

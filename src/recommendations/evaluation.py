@@ -36,7 +36,9 @@ def read_ratings(path: Path, fmt: str) -> list[Rating]:
     if fmt not in ("movielens", "ml100k"):
         raise RatingsFileError(f"unknown format {fmt!r}: use movielens or ml100k")
     ratings = []
-    with path.open(newline="", encoding="utf-8") as f:
+    # Undecodable bytes become lone surrogates that fail int()/float() below, so a binary or
+    # non-UTF-8 file is reported with its line number rather than as a UnicodeDecodeError.
+    with path.open(newline="", encoding="utf-8", errors="surrogateescape") as f:
         reader = csv.reader(f, delimiter="," if fmt == "movielens" else "\t")
         for number, row in enumerate(reader, start=1):
             if fmt == "movielens" and number == 1:
@@ -67,6 +69,8 @@ def read_movies(path: Path) -> ItemContent:
             try:
                 item = int(row["movieId"])
                 title, labels = row["title"], row["genres"]
+                if title is None or labels is None:  # DictReader fills a short line with None
+                    raise ValueError
             except (KeyError, TypeError, ValueError):
                 raise RatingsFileError(f"{path}:{number}: expected movieId,title,genres") from None
             genres[item] = [
@@ -183,8 +187,10 @@ def ease_ranker(split: Split, l2: float = 500.0) -> Ranker:
     def rank(user: int, seen: Sequence[int], n: int) -> list[int]:
         scores = x[user_index[user]] @ b if user in user_index else np.zeros(len(items))
         scores[[index[i] for i in seen]] = -np.inf
-        top = np.argpartition(-scores, n)[:n]
-        return [int(i) for i in items[top[np.argsort(-scores[top], kind="stable")]]]
+        # argpartition needs n < len(items); seen movies (-inf) are never returned.
+        top = np.argpartition(-scores, n)[:n] if n < len(items) else np.arange(len(items))
+        top = top[np.argsort(-scores[top], kind="stable")]
+        return [int(items[i]) for i in top if scores[i] > -np.inf]
 
     return rank
 

@@ -3,7 +3,7 @@ plus in-memory scoring by ``recommendations.engine.recommend``."""
 
 import datetime
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.core.cache import cache
 from django.utils import timezone
@@ -15,6 +15,9 @@ from recommendations.engine import recommend
 from recommendations.models import MovieNeighbour, RecommenderBuild
 
 CURRENT_BUILD_KEY = "recommendations:current_build"
+# Not forever: a process whose cache a build elsewhere cannot reach (no shared Redis) would keep
+# naming a build whose rows are deleted; this bounds how long it can miss a rebuild.
+CURRENT_BUILD_TIMEOUT = 60
 POPULAR_WITH_USERS = "Popular with other users"
 POPULAR_ON_TMDB = "Popular on TMDB"
 
@@ -32,7 +35,7 @@ def current_build_id() -> int | None:
     if build_id is None:
         latest = RecommenderBuild.objects.filter(completed_at__isnull=False).first()
         build_id = latest.pk if latest else 0
-        cache.set(CURRENT_BUILD_KEY, build_id, timeout=None)
+        cache.set(CURRENT_BUILD_KEY, build_id, timeout=CURRENT_BUILD_TIMEOUT)
     return build_id or None
 
 
@@ -77,8 +80,11 @@ def recommendation_list(*, user) -> list[Pick]:
     ]
     if len(picks) < limit:
         taken = set(favorites) | {p.movie_id for p in picks}
-        top_up = [p for p in popular_picks() if p.movie_id not in taken]
-        picks += top_up[: limit - len(picks)]
+        top_up = [p for p in popular_picks() if p.movie_id not in taken][: limit - len(picks)]
+        if picks:  # scaled below the weakest personal pick: the list stays ordered by score
+            floor = picks[-1].score
+            top_up = [replace(p, score=round(p.score * floor, 4)) for p in top_up]
+        picks += top_up
     return picks
 
 

@@ -1,7 +1,8 @@
 """Building the neighbour table from everyone's favorites (``manage.py build_recommendations``).
 
 A build writes its rows under a new build id and becomes current only once they are committed;
-readers keep using the previous build meanwhile, and the older rows are deleted afterwards.
+readers keep using the previous build meanwhile. One previous build is kept (processes may
+still name it briefly); older ones are deleted.
 """
 
 import io
@@ -17,7 +18,7 @@ from favorites.selectors import favorite_pairs
 from recommendations.conf import recommendations_settings
 from recommendations.engine import ItemContent, ModelParams, Neighbours, build_neighbours
 from recommendations.models import MovieNeighbour, RecommenderBuild
-from recommendations.selectors import CURRENT_BUILD_KEY
+from recommendations.selectors import CURRENT_BUILD_KEY, CURRENT_BUILD_TIMEOUT
 
 
 def model_params() -> ModelParams:
@@ -45,9 +46,13 @@ def neighbour_table_build(*, log: Callable[[str], None] = lambda message: None) 
         build.completed_at = timezone.now()
         build.seconds = time.perf_counter() - started
         build.save(update_fields=["pairs", "completed_at", "seconds"])
-    cache.set(CURRENT_BUILD_KEY, build.pk, timeout=None)
-    MovieNeighbour.objects.filter(build_id__lt=build.pk).delete()
-    RecommenderBuild.objects.filter(pk__lt=build.pk).delete()
+    cache.set(CURRENT_BUILD_KEY, build.pk, timeout=CURRENT_BUILD_TIMEOUT)
+    # Keep the previous build's rows a while: a process may still name it for up to
+    # CURRENT_BUILD_TIMEOUT seconds. Older ones (and failed builds) go.
+    previous = RecommenderBuild.objects.filter(pk__lt=build.pk, completed_at__isnull=False).first()
+    keep = previous.pk if previous else build.pk
+    MovieNeighbour.objects.filter(build_id__lt=keep).delete()
+    RecommenderBuild.objects.filter(pk__lt=build.pk).exclude(pk=keep).delete()
     log(f"wrote {build.pairs} neighbour rows; build {build.pk} is current")
     return build
 

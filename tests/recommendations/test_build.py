@@ -1,0 +1,228 @@
+"""Building the neighbour table (services.neighbour_table_build, ``manage.py
+build_recommendations``), switching builds safely, and the settings' system checks."""
+
+from io import StringIO
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.db import connection
+from django.db.models import F
+
+from catalog.models import Movie
+from favorites.models import FavoriteMovie
+from recommendations import selectors, services
+from recommendations.checks import check_recommendations_settings
+from recommendations.models import MovieNeighbour, RecommenderBuild
+from tests.catalog.factories import GenreFactory, MovieFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def neighbour_ids(build, movie) -> list[int]:
+    rows = MovieNeighbour.objects.filter(build=build, movie=movie).order_by("-score", "id")
+    return list(rows.values_list("neighbour_id", flat=True))
+
+
+def test_build_writes_the_table_and_sets_its_counters(planted, settings):
+    settings.RECOMMENDATIONS = {"NEIGHBOURS": 4}
+    MovieFactory()  # no fans, no genres: no neighbours
+
+    build = services.neighbour_table_build()
+
+    build.refresh_from_db()
+    rows = MovieNeighbour.objects.filter(build=build)
+    assert build.completed_at is not None
+    assert build.movies == Movie.objects.count() == 7
+    assert build.favorites == FavoriteMovie.objects.count() == 24
+    assert build.pairs == rows.count() == 12  # each planted movie: its two co-favorites
+    assert build.seconds > 0
+    assert build.params["k"] == 4 and build.params["alpha"] == 0.75
+    assert set(neighbour_ids(build, planted.a)) == {planted.b.id, planted.c.id}
+    assert not rows.filter(movie_id=F("neighbour_id")).exists()
+    assert selectors.current_build_id() == build.pk
+
+
+def test_build_keeps_k_neighbours_per_movie(settings, db):
+    settings.RECOMMENDATIONS = {"NEIGHBOURS": 3}
+    genre = GenreFactory()
+    MovieFactory.create_batch(8, genres=[genre])
+
+    build = services.neighbour_table_build()
+
+    assert build.pairs == 8 * 3
+    for movie in Movie.objects.all():
+        assert len(neighbour_ids(build, movie)) == 3
+
+
+def test_rebuild_keeps_one_previous_build_and_deletes_older_ones(planted):
+    first = services.neighbour_table_build()
+    second = services.neighbour_table_build()
+    kept_both = set(MovieNeighbour.objects.values_list("build_id", flat=True))
+    third = services.neighbour_table_build()
+
+    assert first.pk < second.pk < third.pk
+    assert kept_both == {first.pk, second.pk}
+    assert list(RecommenderBuild.objects.values_list("pk", flat=True)) == [third.pk, second.pk]
+    assert set(MovieNeighbour.objects.values_list("build_id", flat=True)) == {second.pk, third.pk}
+    assert MovieNeighbour.objects.filter(build=third).count() == third.pairs == first.pairs
+    assert selectors.current_build_id() == third.pk
+
+
+def test_current_build_switches_only_after_completion(planted, monkeypatch):
+    previous = services.neighbour_table_build()
+    seen = []
+    write = services._write
+
+    def observed_write(build_id, neighbours):
+        count = write(build_id, neighbours)
+        seen.append(("cached", selectors.current_build_id()))
+        cache.delete(selectors.CURRENT_BUILD_KEY)  # another process with a cold cache
+        seen.append(("database", selectors.current_build_id()))
+        seen.append(("rows", MovieNeighbour.objects.filter(build_id=previous.pk).count()))
+        return count
+
+    monkeypatch.setattr(services, "_write", observed_write)
+    build = services.neighbour_table_build()
+
+    assert seen == [("cached", previous.pk), ("database", previous.pk), ("rows", previous.pairs)]
+    assert selectors.current_build_id() == build.pk
+    cache.delete(selectors.CURRENT_BUILD_KEY)
+    assert selectors.current_build_id() == build.pk
+
+
+def test_failed_build_leaves_the_previous_one_served(planted, monkeypatch):
+    previous = services.neighbour_table_build()
+
+    def broken_write(build_id, neighbours):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(services, "_write", broken_write)
+    with pytest.raises(RuntimeError):
+        services.neighbour_table_build()
+
+    assert selectors.current_build_id() == previous.pk
+    cache.delete(selectors.CURRENT_BUILD_KEY)
+    assert selectors.current_build_id() == previous.pk
+    assert MovieNeighbour.objects.filter(build=previous).count() == previous.pairs
+
+    monkeypatch.undo()
+    recovered = services.neighbour_table_build()
+    # The failed build's record is gone; the previous one is kept as the fallback.
+    builds = list(RecommenderBuild.objects.values_list("pk", flat=True))
+    assert builds == [recovered.pk, previous.pk]
+
+
+def test_build_with_no_favorites_uses_content_only(db):
+    drama, comedy = GenreFactory(), GenreFactory()
+    dramas = MovieFactory.create_batch(3, genres=[drama])
+    comedies = MovieFactory.create_batch(2, genres=[comedy])
+
+    build = services.neighbour_table_build()
+
+    assert build.favorites == 0 and build.movies == 5
+    assert build.pairs == 3 * 2 + 2 * 1
+    assert set(neighbour_ids(build, dramas[0])) == {dramas[1].id, dramas[2].id}
+    assert neighbour_ids(build, comedies[0]) == [comedies[1].id]
+
+
+def test_build_with_an_empty_catalog(db):
+    build = services.neighbour_table_build()
+
+    assert (build.movies, build.favorites, build.pairs) == (0, 0, 0)
+    assert selectors.current_build_id() == build.pk
+
+
+def test_build_command_prints_a_summary(planted):
+    out, err = StringIO(), StringIO()
+
+    call_command("build_recommendations", stdout=out, stderr=err)
+
+    build = RecommenderBuild.objects.get()
+    assert out.getvalue().startswith(
+        f"Build {build.pk}: 12 neighbour pairs for 6 movies from 24 favorites in "
+    )
+    assert out.getvalue().rstrip().endswith("s.")
+    assert "read 6 movies and 24 favorites" in err.getvalue()
+    assert f"build {build.pk} is current" in err.getvalue()
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
+def test_build_on_postgresql_writes_with_copy(planted, monkeypatch):
+    calls = []
+    copy = services._copy
+
+    def spy(build_id, rows, chunk=200_000):
+        calls.append(build_id)
+        return copy(build_id, rows, chunk=5)  # several chunks
+
+    monkeypatch.setattr(services, "_copy", spy)
+    build = services.neighbour_table_build()
+
+    assert calls == [build.pk]
+    rows = MovieNeighbour.objects.filter(build=build)
+    assert rows.count() == build.pairs == 12
+    assert set(neighbour_ids(build, planted.a)) == {planted.b.id, planted.c.id}
+    assert all(0 < score < 10 for score in rows.values_list("score", flat=True))
+    assert len(set(rows.values_list("id", flat=True))) == 12
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
+def test_copy_round_trips_scores(db):
+    build = RecommenderBuild.objects.create()
+    rows = [(1, 2, 0.123456789), (1, 3, 1e-07), (2, 1, 12.5)]
+
+    count = services._copy(build.pk, iter(rows), chunk=2)
+
+    assert count == 3
+    stored = MovieNeighbour.objects.filter(build=build).order_by("movie_id", "neighbour_id")
+    assert [(r.movie_id, r.neighbour_id, r.score) for r in stored] == rows
+
+
+# System checks -------------------------------------------------------------------------------
+
+
+def error_ids(settings, value) -> list[str]:
+    settings.RECOMMENDATIONS = value
+    return [error.id for error in check_recommendations_settings(None)]
+
+
+def test_checks_accept_the_defaults_and_valid_overrides(settings):
+    assert error_ids(settings, {}) == []
+    assert error_ids(settings, {"NEIGHBOURS": 20, "ALPHA": 0, "SHRINK": 0}) == []
+    assert error_ids(settings, {"ALPHA": 1, "CACHE_TIMEOUT": 0.5}) == []
+
+
+def test_checks_reject_unknown_settings(settings):
+    assert error_ids(settings, {"NEIGHBOURS": 10, "NEIGHBORS": 10}) == ["recommendations.E001"]
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        {"NEIGHBOURS": 0},
+        {"MAX_RESULTS": -5},
+        {"CACHE_TIMEOUT": "900"},
+        {"POPULAR_WINDOW_DAYS": None},
+        {"NEIGHBOURS": 2.5},
+        {"MAX_RESULTS": 20.0},
+        {"ERA_YEARS": 0},
+    ],
+)
+def test_checks_reject_non_positive_settings(settings, value):
+    assert error_ids(settings, value) == ["recommendations.E002"]
+
+
+@pytest.mark.parametrize("alpha", [-0.1, 1.5, "0.5", None])
+def test_checks_reject_alpha_outside_zero_one(settings, alpha):
+    assert error_ids(settings, {"ALPHA": alpha}) == ["recommendations.E003"]
+
+
+def test_checks_are_registered(settings):
+    from django.core.checks import run_checks
+
+    settings.RECOMMENDATIONS = {"ALPHA": 2}
+
+    assert "recommendations.E003" in [error.id for error in run_checks()]

@@ -1,0 +1,374 @@
+"""Offline evaluation (recommendations.evaluation and ``manage.py evaluate_recommender``): the
+file formats and their errors, the split, the metrics, and a planted dataset where the right
+answer is known."""
+
+import math
+import re
+from io import StringIO
+from pathlib import Path
+
+import numpy as np
+import pytest
+from django.core.management import CommandError, call_command
+
+from recommendations import evaluation
+from recommendations.engine import ModelParams
+from recommendations.evaluation import Rating, RatingsFileError, Split
+
+MODELS = ["ours", "most-popular", "random", "EASE"]
+METRICS = ["HR@10", "NDCG@10", "Recall@20", "coverage@10"]
+
+
+def write(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def planted_ratings(
+    groups: int = 5, items_per_group: int = 10, users_per_group: int = 30, seed: int = 7
+) -> list[Rating]:
+    """Each user loves 6 movies of their group (rating 5) and rates a few others of other groups
+    low (2 or 3): the held-out favorite is always one of their group's."""
+    rng = np.random.default_rng(seed)
+    ratings = []
+    for group in range(groups):
+        group_items = [group * 100 + i for i in range(1, items_per_group + 1)]
+        others = [
+            g * 100 + i for g in range(groups) if g != group for i in range(1, items_per_group + 1)
+        ]
+        for u in range(users_per_group):
+            user = group * 1000 + u + 1
+            loved = rng.choice(group_items, size=6, replace=False)
+            disliked = rng.choice(others, size=4, replace=False)
+            ratings += [
+                Rating(user, int(item), 5.0, 1000 + t) for t, item in enumerate(loved.tolist())
+            ]
+            ratings += [
+                Rating(user, int(item), float(rng.choice([2, 3])), 2000 + t)
+                for t, item in enumerate(disliked.tolist())
+            ]
+    return ratings
+
+
+def as_ml100k(ratings: list[Rating]) -> str:
+    return "".join(f"{r.user}\t{r.item}\t{r.rating:g}\t{r.timestamp}\n" for r in ratings)
+
+
+# Reading files ------------------------------------------------------------------------------
+
+
+def test_read_ratings_movielens_csv(tmp_path):
+    path = write(
+        tmp_path,
+        "ratings.csv",
+        "userId,movieId,rating,timestamp\n1,31,2.5,1260759144\n1,1029,4.0,1260759179\n\n"
+        "7,1,5.0,851866703\n",
+    )
+
+    assert evaluation.read_ratings(path, "movielens") == [
+        Rating(1, 31, 2.5, 1260759144),
+        Rating(1, 1029, 4.0, 1260759179),
+        Rating(7, 1, 5.0, 851866703),
+    ]
+
+
+def test_read_ratings_ml100k_tab_separated_without_header(tmp_path):
+    path = write(tmp_path, "u.data", "196\t242\t3\t881250949\n186\t302\t3\t891717742\n")
+
+    assert evaluation.read_ratings(path, "ml100k") == [
+        Rating(196, 242, 3.0, 881250949),
+        Rating(186, 302, 3.0, 891717742),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("fmt", "text", "line"),
+    [
+        pytest.param("movielens", "user,movie,rating,time\n1,2,4.0,5\n", 1, id="bad-header"),
+        pytest.param("movielens", "1,2,4.0,5\n", 1, id="no-header"),
+        pytest.param(
+            "movielens", "userId,movieId,rating,timestamp\n1,2,4.0,5\n1,x,4.0,6\n", 3,
+            id="non-numeric",
+        ),
+        pytest.param(
+            "movielens", "userId,movieId,rating,timestamp\n1,2,4.0,5\n\n1,3,4.0\n", 4,
+            id="too-few-columns",
+        ),
+        pytest.param("ml100k", "1\t2\t4\t5\n1\t2\t4\t5\t9\n", 2, id="too-many-columns"),
+        pytest.param("ml100k", "1\t2\t4\t5\n2\t3\tfour\t6\n", 2, id="non-numeric-rating"),
+        pytest.param("ml100k", "1,2,4,5\n", 1, id="csv-given-as-ml100k"),
+        pytest.param("ml100k", "1\t2\t4\t5\n1\t2\t4\t5.5\n", 2, id="fractional-timestamp"),
+    ],
+)  # fmt: skip
+def test_read_ratings_malformed_line_names_file_and_line(tmp_path, fmt, text, line):
+    path = write(tmp_path, "ratings.txt", text)
+
+    with pytest.raises(RatingsFileError) as error:
+        evaluation.read_ratings(path, fmt)
+
+    assert f"{path}:{line}:" in str(error.value)
+
+
+def test_read_ratings_binary_file_names_the_line(tmp_path):
+    path = tmp_path / "u.item"
+    path.write_bytes(b"1\t2\t4\t5\n2\t3\t\xe9t\xe9\t6\n")  # latin-1, not UTF-8
+
+    with pytest.raises(RatingsFileError, match=re.escape(f"{path}:2:")):
+        evaluation.read_ratings(path, "ml100k")
+
+
+def test_read_ratings_unknown_format(tmp_path):
+    path = write(tmp_path, "ratings.csv", "")
+
+    with pytest.raises(RatingsFileError, match="unknown format"):
+        evaluation.read_ratings(path, "netflix")
+
+
+def test_read_movies_parses_genres_and_year(tmp_path):
+    path = write(
+        tmp_path,
+        "movies.csv",
+        "movieId,title,genres\n"
+        "1,Toy Story (1995),Adventure|Animation|Children\n"
+        '11,"American President, The (1995)",Comedy|Drama|Romance\n'
+        "12,Heat (1995) ,Action|Adventure\n"
+        "13,Untitled,(no genres listed)\n",
+    )
+
+    content = evaluation.read_movies(path)
+
+    assert content.years == {1: 1995, 11: 1995, 12: 1995, 13: None}
+    adventure = content.genres[1][0]
+    assert content.genres[12][1] == adventure
+    assert len(set(content.genres[1]) | set(content.genres[11])) == 6
+    assert content.genres[13] == []
+
+
+@pytest.mark.parametrize(
+    ("text", "line"),
+    [
+        pytest.param("id,name,kinds\n1,Heat (1995),Action\n", 2, id="bad-header"),
+        pytest.param("movieId,title,genres\n1,Heat (1995),Action\nx,Up (2009),Drama\n", 3,
+                     id="non-numeric-id"),
+        pytest.param("movieId,title,genres\n1,Heat (1995),Action\n2,Up (2009)\n", 3,
+                     id="missing-column"),
+    ],
+)  # fmt: skip
+def test_read_movies_malformed_line_names_file_and_line(tmp_path, text, line):
+    path = write(tmp_path, "movies.csv", text)
+
+    with pytest.raises(RatingsFileError, match=re.escape(f"{path}:{line}:")):
+        evaluation.read_movies(path)
+
+
+# The split ------------------------------------------------------------------------------------
+
+
+def test_leave_last_out_holds_out_each_users_latest_favorite():
+    ratings = [
+        Rating(1, 10, 5.0, 100),
+        Rating(1, 11, 4.0, 300),  # latest favorite: held out
+        Rating(1, 12, 4.5, 200),
+        Rating(1, 13, 3.5, 400),  # later, but not a favorite
+        Rating(2, 20, 5.0, 100),  # only one favorite: dropped
+        Rating(2, 21, 1.0, 200),
+        Rating(3, 30, 4.0, 50),
+        Rating(3, 10, 4.0, 60),
+    ]
+
+    split = evaluation.leave_last_out(ratings)
+
+    assert split.test == {1: 11, 3: 10}
+    assert sorted(split.train) == [(1, 10), (1, 12), (3, 30)]
+    assert split.items == [10, 11, 12, 30]
+
+
+def test_leave_last_out_same_timestamp_is_deterministic():
+    ratings = [Rating(1, 9, 5.0, 100), Rating(1, 3, 5.0, 100), Rating(1, 5, 5.0, 100)]
+
+    assert evaluation.leave_last_out(ratings).test == {1: 9}
+    assert evaluation.leave_last_out(list(reversed(ratings))).test == {1: 9}
+
+
+# Metrics ---------------------------------------------------------------------------------------
+
+
+def test_evaluate_computes_hit_rate_ndcg_recall_and_coverage():
+    items = list(range(1, 41))
+    split = Split(train=[(1, 1), (2, 2), (3, 3), (4, 4)], test={1: 10, 2: 12, 3: 30, 4: 40},
+                  items=items)  # fmt: skip
+    lists = {
+        1: [10, *range(11, 30)],  # held out first
+        2: [11, 5, 12, *range(13, 30)],  # third
+        3: list(range(11, 31)),  # 20th: a recall hit only
+        4: list(range(11, 31)),  # missed
+    }
+    seen = {}
+
+    def ranker(user, train_items, n):
+        seen[user] = (list(train_items), n)
+        return lists[user][:n]
+
+    scores = evaluation.evaluate(split, ranker, catalog_size=40)
+
+    assert scores["HR@10"] == pytest.approx(2 / 4)
+    assert scores["NDCG@10"] == pytest.approx((1 / math.log2(2) + 1 / math.log2(4)) / 4)
+    assert scores["Recall@20"] == pytest.approx(3 / 4)
+    # Top tens: {10..19}, {11, 5, 12..19}, {11..20} twice: 10..20 and 5 are 12 movies.
+    assert scores["coverage@10"] == pytest.approx(12 / 40)
+    assert seen == {1: ([1], 20), 2: ([2], 20), 3: ([3], 20), 4: ([4], 20)}
+
+
+def test_evaluate_ndcg_discounts_by_position():
+    split = Split(train=[(1, 1)], test={1: 5}, items=list(range(1, 12)))
+
+    def at(position):
+        ranked = [i for i in range(2, 12) if i != 5]
+        ranked.insert(position, 5)
+        return evaluation.evaluate(split, lambda u, s, n: ranked[:n], catalog_size=11)
+
+    ndcg = [at(p)["NDCG@10"] for p in range(10)]
+    assert ndcg[0] == 1.0
+    assert ndcg == sorted(ndcg, reverse=True) and len(set(ndcg)) == 10
+    assert ndcg[9] == pytest.approx(1 / math.log2(11))
+    assert all(at(p)["HR@10"] == 1.0 for p in (0, 9))
+
+
+# The planted dataset ----------------------------------------------------------------------
+
+
+def test_our_ranker_picks_the_planted_co_favorites():
+    split = evaluation.leave_last_out(planted_ratings())
+    rank = evaluation.our_ranker(split, None, ModelParams())
+
+    for user in (1, 2001, 4030):
+        group = user // 1000
+        seen = [item for u, item in split.train if u == user]
+        top = rank(user, seen, 4)
+        assert len(top) == 4
+        assert all(item // 100 == group for item in top), (user, top)
+        assert not set(top) & set(seen)
+
+
+def test_model_table_on_planted_data_ours_wins():
+    split = evaluation.leave_last_out(planted_ratings())
+
+    table = evaluation.model_table(split, None, ModelParams(), catalog_size=len(split.items))
+
+    assert list(table) == MODELS
+    assert table["ours"]["HR@10"] == 1.0
+    assert table["ours"]["Recall@20"] == 1.0
+    assert table["ours"]["NDCG@10"] > 0.4
+    for baseline in ("most-popular", "random"):
+        assert table[baseline]["HR@10"] < 0.5
+        assert table["ours"]["NDCG@10"] > 2 * table[baseline]["NDCG@10"]
+    assert all(0 < scores["coverage@10"] <= 1 for scores in table.values())
+
+
+def test_baselines_never_recommend_seen_movies_even_on_a_tiny_catalog():
+    split = Split(train=[(1, 1), (1, 2), (2, 1), (2, 3)], test={1: 3, 2: 2}, items=[1, 2, 3])
+
+    for ranker in (
+        evaluation.popular_ranker(split),
+        evaluation.random_ranker(split),
+        evaluation.ease_ranker(split),
+        evaluation.our_ranker(split, None, ModelParams()),
+    ):
+        assert ranker(1, [1, 2], 20) == [3]
+        assert set(ranker(2, [1, 3], 20)) == {2}
+
+
+# The command ----------------------------------------------------------------------------------
+
+
+def run_command(*args) -> str:
+    out = StringIO()
+    call_command("evaluate_recommender", *args, stdout=out)
+    return out.getvalue()
+
+
+def table_rows(output: str) -> dict[str, list[float]]:
+    rows = {}
+    for line in output.splitlines():
+        name, *values = line.split()
+        if name in MODELS and len(values) == len(METRICS) and not line.startswith("ours /"):
+            rows[name] = [float(v) for v in values]
+    return rows
+
+
+def test_evaluate_command_prints_the_table(tmp_path):
+    path = write(tmp_path, "u.data", as_ml100k(planted_ratings()))
+
+    output = run_command("--ratings", str(path), "--format", "ml100k")
+
+    header = next(line for line in output.splitlines() if line.startswith("model"))
+    assert header.split() == ["model", *METRICS]
+    rows = table_rows(output)
+    assert list(rows) == MODELS
+    assert rows["ours"][0] == 1.0
+    assert rows["ours"][0] > rows["most-popular"][0]
+    assert rows["ours"][0] > rows["random"][0]
+    assert "150 users" in output
+    assert "ours / most-popular HR@10:" in output
+
+
+def test_evaluate_command_movielens_csv_with_movies(tmp_path):
+    ratings = planted_ratings()
+    path = write(
+        tmp_path,
+        "ratings.csv",
+        "userId,movieId,rating,timestamp\n"
+        + "".join(f"{r.user},{r.item},{r.rating},{r.timestamp}\n" for r in ratings),
+    )
+    movies = write(
+        tmp_path,
+        "movies.csv",
+        "movieId,title,genres\n"
+        + "".join(
+            f"{g * 100 + i},Movie {g}-{i} ({1970 + 10 * g}),Genre{g}\n"
+            for g in range(5)
+            for i in range(1, 11)
+        ),
+    )
+
+    output = run_command("--ratings", str(path), "--movies", str(movies))
+
+    assert table_rows(output)["ours"][0] == 1.0
+    assert "50 movies" in output
+
+
+def test_evaluate_command_on_a_catalog_smaller_than_twenty(tmp_path):
+    # Two clusters of three movies; each user favorites one cluster, in a rotated order.
+    orders = [(1, 2, 3), (2, 3, 1), (3, 1, 2), (7, 8, 9), (8, 9, 7), (9, 7, 8)]
+    ratings = [
+        Rating(user, item, 5.0, t)
+        for user, order in enumerate(orders * 2, start=1)
+        for t, item in enumerate(order)
+    ]
+    path = write(tmp_path, "u.data", as_ml100k(ratings))
+
+    rows = table_rows(run_command("--ratings", str(path), "--format", "ml100k"))
+
+    assert list(rows) == MODELS
+    assert rows["ours"][0] == 1.0
+
+
+def test_evaluate_command_bad_file_names_the_line(tmp_path):
+    path = write(tmp_path, "u.data", "1\t2\t4\t5\n1\t3\t4\n")
+
+    with pytest.raises(CommandError, match=re.escape(f"{path}:2:")):
+        run_command("--ratings", str(path), "--format", "ml100k")
+
+
+def test_evaluate_command_missing_file_is_a_command_error(tmp_path):
+    with pytest.raises(CommandError, match=r"nope\.csv"):
+        run_command("--ratings", str(tmp_path / "nope.csv"))
+
+
+def test_evaluate_command_without_testable_users_says_so(tmp_path):
+    # Two favorites each for nobody: one favorite, or ratings below 4.
+    path = write(tmp_path, "u.data", "1\t10\t5\t1\n1\t11\t3\t2\n2\t10\t2\t3\n2\t12\t4\t4\n")
+
+    with pytest.raises(CommandError, match="No user has 2 or more favorites"):
+        run_command("--ratings", str(path), "--format", "ml100k")
