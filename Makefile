@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run test $(addprefix test-,$(APPS)) lint format schema superuser clean
+.PHONY: help run test $(addprefix test-,$(APPS)) lint fuzz format schema superuser clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -45,6 +45,9 @@ lint: $(VENV)/.dev  ## ruff, import contracts, OpenAPI schema validation
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) spectacular --validate --fail-on-warn --file /dev/null
+
+fuzz: $(VENV)/.dev  ## Fuzz a live server from the OpenAPI schema (schemathesis, bounded)
+	bash scripts/fuzz_api.sh
 
 format: $(VENV)/.dev  ## Fix what ruff can fix and format the code
 	$(BIN)/ruff check --fix .

@@ -1,3 +1,4 @@
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
 from rest_framework import exceptions, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -100,8 +101,8 @@ class TokenObtainView(APIView):
         responses={
             200: TokenPairResponseSerializer,
             400: OpenApiResponse(
-                ErrorDetailSerializer,
-                description="Invalid credentials.",
+                OpenApiTypes.OBJECT,
+                description="Invalid credentials, or missing fields (field errors).",
                 examples=[
                     OpenApiExample(
                         "Wrong password",
@@ -143,7 +144,12 @@ class TokenRefreshView(APIView):
     @extend_schema(
         tags=["auth"],
         request=TokenRefreshRequestSerializer,
-        responses={200: TokenRefreshResponseSerializer, 401: _invalid_refresh, 429: _throttled},
+        responses={
+            200: TokenRefreshResponseSerializer,
+            400: OpenApiResponse(OpenApiTypes.OBJECT, description="No refresh token given."),
+            401: _invalid_refresh,
+            429: _throttled,
+        },
         examples=[
             OpenApiExample("Refresh", value={"refresh": TOKEN_EXAMPLE}, request_only=True),
             OpenApiExample(
