@@ -54,3 +54,34 @@ def test_prod_refuses_unsafe_values(override, message):
 
     assert result.returncode != 0
     assert message in result.stderr
+
+
+def test_prod_sends_security_headers():
+    script = (
+        "from django.test import Client\n"
+        "r = Client().get('/api/health/', secure=True, HTTP_HOST='api.example.com')\n"
+        "for name in ('Strict-Transport-Security', 'X-Content-Type-Options', 'Referrer-Policy',"
+        " 'X-Frame-Options', 'Cross-Origin-Opener-Policy'):\n"
+        "    print(f'{name}: {r.headers.get(name)}')\n"
+    )
+    result = manage("shell", "-c", script, **SAMPLE_ENV)
+
+    assert result.returncode == 0, result.stderr
+    headers = dict(line.split(": ", 1) for line in result.stdout.splitlines() if ": " in line)
+    assert headers["Strict-Transport-Security"].startswith("max-age=31536000")
+    assert "includeSubDomains" in headers["Strict-Transport-Security"]
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+    assert headers["X-Frame-Options"] == "DENY"
+    assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+def test_prod_redirects_plain_http_except_health():
+    script = (
+        "from django.test import Client\n"
+        "c = Client(HTTP_HOST='api.example.com')\n"
+        "print(c.get('/api/movies/').status_code, c.get('/api/health/').status_code)\n"
+    )
+    result = manage("shell", "-c", script, **SAMPLE_ENV)
+
+    assert result.stdout.split()[-2:] == ["301", "200"], result.stderr
