@@ -52,7 +52,7 @@ def test_me_and_token_show_only_ones_own_favorites(alice_and_bob):
 
 
 def test_recommendations_never_reveal_another_users_favorites_as_reasons(alice_and_bob):
-    alice, bob, secret = alice_and_bob
+    alice, bob, _ = alice_and_bob
     shared = MovieFactory(title="Shared taste")
     FavoriteMovieFactory(user=alice, movie=shared)
     FavoriteMovieFactory(user=bob, movie=MovieFactory(title="Bob's pick"))
