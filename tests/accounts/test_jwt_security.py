@@ -61,6 +61,7 @@ def test_token_signed_with_another_key_is_refused(api_client, user):
     assert get_me(api_client, token).status_code == 401
 
 
+@pytest.mark.filterwarnings("ignore::jwt.warnings.InsecureKeyLengthWarning")
 def test_algorithm_confusion_is_refused(api_client, user):
     """HS512 with our own key is still refused: only the configured HS256 is accepted."""
     key = settings.SIMPLE_JWT["SIGNING_KEY"]
