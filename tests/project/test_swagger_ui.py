@@ -5,7 +5,6 @@ docs/img/swagger-ui.png for the README (otherwise the screenshot goes to a tempo
 so a test run leaves the work tree clean)."""
 
 import os
-
 import shutil
 from pathlib import Path
 
