@@ -68,7 +68,7 @@ clean:  ## Remove the virtualenv and caches
 # `make bench BENCH_MOVIES=100000`; BENCH_REQUESTS / BENCH_UNCACHED_REQUESTS the samples.
 BENCH_MOVIES ?= 1000000
 BENCH_ENV = BENCH_MOVIES=$(BENCH_MOVIES)
-.PHONY: bench bench-catalog bench-favorites bench-services
+.PHONY: bench bench-catalog bench-favorites bench-recommendations bench-services
 
 bench-services:  ## Start PostgreSQL and Redis for the benchmarks unless they run
 	@bash scripts/ensure-services.sh
@@ -79,6 +79,10 @@ bench-catalog: $(VENV)/.dev bench-services  ## Benchmark demo load, TMDB sync an
 bench-favorites: $(VENV)/.dev bench-services  ## Benchmark favorites list (cached/uncached) and writes
 	$(BENCH_ENV) $(BIN)/python -m bench.favorites
 
-bench: $(VENV)/.dev bench-services  ## Run both benchmarks, one after the other
+bench-recommendations: $(VENV)/.dev bench-services  ## Benchmark the neighbour-table build and /api/recommendations/
+	$(BIN)/python -m bench.recommendations
+
+bench: $(VENV)/.dev bench-services  ## Run the benchmarks, one after the other
 	$(MAKE) --no-print-directory bench-catalog
 	$(MAKE) --no-print-directory bench-favorites
+	$(MAKE) --no-print-directory bench-recommendations

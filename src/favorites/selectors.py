@@ -43,7 +43,8 @@ def favorite_user_ids_for_movies(*, movie_ids: Iterable[int], chunk: int = 5000)
 
 def favorite_pairs() -> Iterator[tuple[int, int]]:
     """Every (user id, movie id) favorite, streamed."""
-    return FavoriteMovie.objects.values_list("user_id", "movie_id").iterator(chunk_size=50_000)
+    pairs = FavoriteMovie.objects.order_by().values_list("user_id", "movie_id")  # no sort needed
+    return pairs.iterator(chunk_size=50_000)
 
 
 def most_favorited_movie_ids(*, since: datetime.datetime, limit: int) -> list[int]:

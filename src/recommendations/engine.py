@@ -187,18 +187,39 @@ def recommend(
     limit: int,
     exclude: Iterable[int] = (),
 ) -> list[Recommendation]:
-    """Rank the neighbours of a user's favorites: a movie's score is the sum of its similarity
-    to each favorite. Never a favorite or an excluded movie; ties by item id."""
+    """``rank`` over a neighbour table held as {movie: [(neighbour, score), ...]}."""
     favorites = list(dict.fromkeys(favorites))
-    banned = set(favorites) | set(exclude)
-    totals: dict[int, float] = defaultdict(float)
-    best: dict[int, tuple[float, int]] = {}
-    for favorite in favorites:
-        for item, score in table.get(favorite, ()):
-            if item in banned:
-                continue
-            totals[item] += score
-            if item not in best or score > best[item][0]:
-                best[item] = (score, favorite)
-    ranked = sorted(totals.items(), key=lambda pair: (-pair[1], pair[0]))[:limit]
-    return [Recommendation(item, score, best[item][1]) for item, score in ranked]
+    rows = [(f, item, score) for f in favorites for item, score in table.get(f, ())]
+    return rank(rows, favorites, limit=limit, exclude=exclude)
+
+
+def rank(
+    rows: Iterable[tuple[int, int, float]],
+    favorites: Sequence[int],
+    *,
+    limit: int,
+    exclude: Iterable[int] = (),
+) -> list[Recommendation]:
+    """Rank the neighbours of a user's favorites from (favorite, neighbour, score) rows: a
+    movie's score is the sum of its similarity to each favorite, ``because`` the favorite it is
+    most similar to (the earlier one in ``favorites`` on a tie). Never a favorite or an excluded
+    movie; ties by item id. Vectorised: a user with 50 favorites brings ~5,000 rows."""
+    favorites = list(dict.fromkeys(favorites))
+    data = np.array(list(rows), dtype=np.float64).reshape(-1, 3)
+    position = {favorite: i for i, favorite in enumerate(favorites)}
+    banned = np.fromiter({*favorites, *exclude}, dtype=np.int64)
+    source, items, scores = data[:, 0].astype(np.int64), data[:, 1].astype(np.int64), data[:, 2]
+    keep = ~np.isin(items, banned) & np.isin(source, np.asarray(favorites, dtype=np.int64))
+    source, items, scores = source[keep], items[keep], scores[keep]
+    if limit <= 0 or not len(items):
+        return []
+    order = np.fromiter((position[f] for f in source.tolist()), dtype=np.int64, count=len(source))
+    candidates, inverse = np.unique(items, return_inverse=True)
+    totals = np.bincount(inverse, weights=scores)
+    by_strength = np.lexsort((order, -scores, inverse))  # per candidate: best score, then order
+    first = by_strength[np.r_[True, np.diff(inverse[by_strength]) != 0]]
+    because = source[first]
+    top = np.lexsort((candidates, -totals))[:limit]
+    return [
+        Recommendation(int(candidates[i]), float(totals[i]), int(because[i])) for i in top.tolist()
+    ]

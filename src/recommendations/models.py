@@ -26,9 +26,10 @@ class MovieNeighbour(models.Model):
     deleted since is simply skipped when serving.
     """
 
+    # DO_NOTHING: the build service deletes a build's rows itself, in one statement.
     build = models.ForeignKey(
         RecommenderBuild,
-        on_delete=models.CASCADE,
+        on_delete=models.DO_NOTHING,
         related_name="+",
         db_constraint=False,
         db_index=False,

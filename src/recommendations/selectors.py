@@ -2,7 +2,6 @@
 plus in-memory scoring by ``recommendations.engine.recommend``."""
 
 import datetime
-from collections import defaultdict
 from dataclasses import dataclass, replace
 
 from django.core.cache import cache
@@ -11,7 +10,7 @@ from django.utils import timezone
 from catalog.selectors import movie_ids_by_popularity, movies_by_ids
 from favorites.selectors import favorite_movie_ids, most_favorited_movie_ids
 from recommendations.conf import recommendations_settings
-from recommendations.engine import recommend
+from recommendations.engine import rank
 from recommendations.models import MovieNeighbour, RecommenderBuild
 
 CURRENT_BUILD_KEY = "recommendations:current_build"
@@ -39,13 +38,12 @@ def current_build_id() -> int | None:
     return build_id or None
 
 
-def neighbour_table(*, build_id: int | None, movie_ids: list[int]) -> dict[int, list]:
-    table: dict[int, list[tuple[int, float]]] = defaultdict(list)
-    if build_id and movie_ids:
-        rows = MovieNeighbour.objects.filter(build_id=build_id, movie_id__in=movie_ids)
-        for movie, neighbour, score in rows.values_list("movie_id", "neighbour_id", "score"):
-            table[movie].append((neighbour, score))
-    return table
+def neighbour_rows(*, build_id: int | None, movie_ids: list[int]) -> list[tuple[int, int, float]]:
+    """(movie, neighbour, score) rows of these movies in the build: one indexed query."""
+    if not (build_id and movie_ids):
+        return []
+    rows = MovieNeighbour.objects.filter(build_id=build_id, movie_id__in=movie_ids)
+    return list(rows.values_list("movie_id", "neighbour_id", "score"))
 
 
 def popular_picks() -> list[Pick]:
@@ -73,10 +71,10 @@ def recommendation_list(*, user) -> list[Pick]:
     new favorite counts at once), topped up with popular movies; never one of their favorites."""
     limit = recommendations_settings.MAX_RESULTS
     favorites = favorite_movie_ids(user=user)
-    table = neighbour_table(build_id=current_build_id(), movie_ids=favorites)
+    rows = neighbour_rows(build_id=current_build_id(), movie_ids=favorites)
     picks = [
         Pick(movie_id=r.item, score=round(r.score, 4), because=r.because)
-        for r in recommend(table, favorites, limit=limit)
+        for r in rank(rows, favorites, limit=limit)
     ]
     if len(picks) < limit:
         taken = set(favorites) | {p.movie_id for p in picks}
@@ -90,10 +88,10 @@ def recommendation_list(*, user) -> list[Pick]:
 
 def similar_picks(*, movie_id: int) -> list[Pick]:
     """The movies most similar to one movie (its row of the neighbour table)."""
-    table = neighbour_table(build_id=current_build_id(), movie_ids=[movie_id])
+    rows = neighbour_rows(build_id=current_build_id(), movie_ids=[movie_id])
     return [
         Pick(movie_id=neighbour, score=round(score, 4), because=movie_id)
-        for neighbour, score in sorted(table[movie_id], key=lambda pair: (-pair[1], pair[0]))
+        for _, neighbour, score in sorted(rows, key=lambda row: (-row[2], row[1]))
     ]
 
 

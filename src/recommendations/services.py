@@ -43,6 +43,11 @@ def neighbour_table_build(*, log: Callable[[str], None] = lambda message: None) 
     )
     with transaction.atomic():
         build.pairs = _write(build.pk, neighbours)
+        if connection.vendor == "postgresql":
+            # Fresh statistics before the switch: without them the planner expects one row for
+            # the new build_id and scans all of its rows for every request (~1 s, measured).
+            with connection.cursor() as cursor:
+                cursor.execute(f"ANALYZE {MovieNeighbour._meta.db_table}")
         build.completed_at = timezone.now()
         build.seconds = time.perf_counter() - started
         build.save(update_fields=["pairs", "completed_at", "seconds"])
