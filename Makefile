@@ -68,7 +68,7 @@ clean:  ## Remove the virtualenv and caches
 # `make bench BENCH_MOVIES=100000`; BENCH_REQUESTS / BENCH_UNCACHED_REQUESTS the samples.
 BENCH_MOVIES ?= 1000000
 BENCH_ENV = BENCH_MOVIES=$(BENCH_MOVIES)
-.PHONY: bench bench-catalog bench-favorites bench-recommendations bench-services
+.PHONY: bench bench-catalog bench-favorites bench-recommendations bench-load bench-scale bench-services
 
 bench-services:  ## Start PostgreSQL and Redis for the benchmarks unless they run
 	@bash scripts/ensure-services.sh
@@ -86,3 +86,11 @@ bench: $(VENV)/.dev bench-services  ## Run the benchmarks, one after the other
 	$(MAKE) --no-print-directory bench-catalog
 	$(MAKE) --no-print-directory bench-favorites
 	$(MAKE) --no-print-directory bench-recommendations
+
+bench-load: $(VENV)/.dev bench-services  ## Load test: gunicorn (prod settings) driven by wrk, with ceilings
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python -m bench.load
+
+bench-scale: $(VENV)/.dev bench-services  ## Load test of list/favorites at 1x, 10x and 100x data
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	$(BIN)/python -m bench.load scale

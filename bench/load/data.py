@@ -1,0 +1,262 @@
+"""The load benchmark's data: Django set up in this process on the bench database, seeding
+(``bench.seed``, plus a real Argon2 password and the recommendations table), JWTs made
+without HTTP, and the cache resets that scenarios need."""
+
+import datetime
+import os
+import secrets
+import sys
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from bench import common
+
+DEFAULT_MOVIES = 100_000
+DEFAULT_USERS = 10_000
+DEFAULT_FAVORITES_PER_USER = 20
+DATABASE = os.environ.get("BENCH_LOAD_DATABASE", "movies_bench_load")
+# Its own Redis database: the run flushes it (bench.common uses 14, CI 15).
+REDIS_URL = os.environ.get("BENCH_LOAD_REDIS_URL", "redis://127.0.0.1:6379/13")
+PASSWORD = "bench-load-Pa55word!"  # noqa: S105 (synthetic users on a throwaway database)
+USERNAME = "bench{}"  # bench.seed names user i "bench<i>"
+# Settings from the caller's environment that would make the server differ from ours.
+STRIPPED = ("DJANGO_", "TMDB_", "JWT_", "THROTTLE_", "CACHE_KEY_PREFIX", "CORS_", "CSRF_")
+
+
+@dataclass(frozen=True)
+class DataSet:
+    movies: int = DEFAULT_MOVIES
+    users: int = DEFAULT_USERS
+    favorites_per_user: int = DEFAULT_FAVORITES_PER_USER
+
+    @property
+    def database(self) -> str:
+        """``movies_bench_load`` for the default size, ``..._10k`` / ``..._1m`` otherwise."""
+        if self.movies == DEFAULT_MOVIES:
+            return DATABASE
+        return f"{DATABASE}_{short(self.movies)}"
+
+
+def short(n: int) -> str:
+    if n >= 1_000_000 and n % 1_000_000 == 0:
+        return f"{n // 1_000_000}m"
+    if n >= 1_000 and n % 1_000 == 0:
+        return f"{n // 1_000}k"
+    return str(n)
+
+
+def server_env(data: DataSet, secret_key: str) -> dict[str, str]:
+    """The environment of the server and of this process: production settings plus ours."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(STRIPPED)}
+    env.update(
+        {
+            "DJANGO_SETTINGS_MODULE": "bench.load.settings",
+            "DJANGO_SECRET_KEY": secret_key,
+            "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "DATABASE_URL": common.database_url(data.database),
+            "REDIS_URL": REDIS_URL,
+            "TMDB_API_KEY": "",
+            "TMDB_READ_ACCESS_TOKEN": "",
+            # Tokens are made once at the start; they must outlive the run.
+            "JWT_ACCESS_MINUTES": "240",
+            "PYTHONDONTWRITEBYTECODE": "1",
+        }
+    )
+    return env
+
+
+def new_secret_key() -> str:
+    return secrets.token_urlsafe(64)
+
+
+def setup(data: DataSet, secret_key: str) -> dict[str, str]:
+    """Create and migrate the database, set Django up here with the server's settings; returns
+    the environment to start the server with."""
+    common.ensure_database(data.database)
+    env = server_env(data, secret_key)
+    for name in [k for k in os.environ if k.startswith(STRIPPED)]:
+        del os.environ[name]
+    os.environ.update(env)
+    import django
+    from django.core.management import call_command
+
+    django.setup()
+    call_command("migrate", verbosity=0, interactive=False)
+    common.check_redis()
+    return env
+
+
+def seed(data: DataSet, *, recommendations: bool = True) -> dict[str, float]:
+    """Catalog, users and favorites (``bench.seed``: skipped when already there), the users'
+    password, and the recommendations table; returns the seconds each step took (0: skipped)."""
+    from bench import seed as bench_seed
+
+    seconds = {"movies": bench_seed.seed_movies(data.movies)}
+    seconds["favorites"] = bench_seed.seed_favorites(
+        users=data.users, per_user=data.favorites_per_user, movies=data.movies
+    )
+    seconds["passwords"] = set_passwords()
+    if recommendations:
+        seconds["recommendations"] = build_recommendations(data)
+    return seconds
+
+
+def set_passwords() -> float:
+    """Give every user the password ``PASSWORD``, hashed once with the configured hasher
+    (Argon2, default parameters), unless they all have it already."""
+    from django.contrib.auth.hashers import check_password, identify_hasher, make_password
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT password, count(*) FROM accounts_user GROUP BY 1 LIMIT 2")
+        rows = cursor.fetchall()
+    if len(rows) == 1 and rows[0][0].startswith("argon2"):
+        encoded = rows[0][0]
+        if check_password(PASSWORD, encoded) and not identify_hasher(encoded).must_update(encoded):
+            print("users: password already set, skipping", file=sys.stderr)
+            return 0.0
+    started = time.perf_counter()
+    encoded = make_password(PASSWORD)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE accounts_user SET password = %s", [encoded])
+    print(f"users: password set ({encoded.split('$')[3]})", file=sys.stderr)
+    return time.perf_counter() - started
+
+
+def build_recommendations(data: DataSet) -> float:
+    """``manage.py build_recommendations`` unless the current build covers these data."""
+    from django.core.management import call_command
+
+    from recommendations.models import RecommenderBuild
+
+    latest = RecommenderBuild.objects.filter(completed_at__isnull=False).first()
+    favorites = data.users * data.favorites_per_user
+    if latest and latest.movies == data.movies and latest.favorites == favorites:
+        print(f"recommendations: build {latest.pk} is current, skipping", file=sys.stderr)
+        return 0.0
+    started = time.perf_counter()
+    call_command("build_recommendations")
+    return time.perf_counter() - started
+
+
+def access_tokens(user_ids: Iterable[int]) -> dict[int, str]:
+    """A signed access token per user, made here (no login, no database)."""
+    from rest_framework_simplejwt.settings import api_settings
+    from rest_framework_simplejwt.tokens import AccessToken
+
+    tokens = {}
+    for user_id in user_ids:
+        token = AccessToken()
+        token[api_settings.USER_ID_CLAIM] = str(user_id)
+        tokens[user_id] = str(token)
+    return tokens
+
+
+def refresh_tokens(user_ids: list[int]) -> list[str]:
+    """One fresh refresh token per entry of ``user_ids``, recorded as outstanding (as a login
+    would), in one bulk insert: each can be rotated exactly once."""
+    from rest_framework_simplejwt.settings import api_settings
+    from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+    from rest_framework_simplejwt.tokens import RefreshToken
+    from rest_framework_simplejwt.utils import datetime_from_epoch
+
+    tokens, rows = [], []
+    for user_id in user_ids:
+        token = RefreshToken()
+        token[api_settings.USER_ID_CLAIM] = str(user_id)
+        text = str(token)
+        tokens.append(text)
+        rows.append(
+            OutstandingToken(
+                user_id=user_id,
+                jti=token[api_settings.JTI_CLAIM],
+                token=text,
+                created_at=token.current_time,
+                expires_at=datetime_from_epoch(token["exp"]),
+            )
+        )
+    OutstandingToken.objects.bulk_create(rows, batch_size=5000)
+    return tokens
+
+
+def redis() -> Any:
+    from django_redis import get_redis_connection
+
+    return get_redis_connection("default")
+
+
+def flush_cache() -> None:
+    """Empty the benchmark's own Redis database."""
+    redis().flushdb()
+
+
+def delete_keys(pattern: str) -> int:
+    """Delete the cache keys matching ``pattern`` (a Redis glob over the full keys)."""
+    client = redis()
+    deleted = 0
+    batch: list[bytes] = []
+    for key in client.scan_iter(match=pattern, count=5000):
+        batch.append(key)
+        if len(batch) == 5000:
+            deleted += client.delete(*batch)
+            batch = []
+    if batch:
+        deleted += client.delete(*batch)
+    return deleted
+
+
+def bump_catalog_version() -> None:
+    """What a catalog change does: every cached list, count and detail becomes unreachable."""
+    from catalog.cache import bump_catalog_version as bump
+
+    bump()
+
+
+def favorite_movie_ids(user_ids: list[int]) -> dict[int, set[int]]:
+    from favorites.models import FavoriteMovie
+
+    owned: dict[int, set[int]] = {u: set() for u in user_ids}
+    rows = FavoriteMovie.objects.filter(user_id__in=user_ids).values_list("user_id", "movie_id")
+    for user_id, movie_id in rows:
+        owned[user_id].add(movie_id)
+    return owned
+
+
+def delete_added_favorites(user_ids: list[int]) -> int:
+    """Remove the favorites a write scenario added (any newer than the seeded ones) and bump
+    those users' cache versions, as the API's own delete does."""
+    from bench.seed import EPOCH
+    from favorites.cache import bump_user_versions
+    from favorites.models import FavoriteMovie
+
+    seeded_until = EPOCH + datetime.timedelta(days=2 * 366)
+    added = FavoriteMovie.objects.filter(user_id__in=user_ids, added_at__gt=seeded_until)
+    deleted, _ = added.delete()
+    bump_user_versions(user_ids)
+    return deleted
+
+
+def argon2_cost(samples: int = 5) -> dict[str, float]:
+    """Wall and CPU seconds of one Argon2 verification with the configured (default)
+    parameters, measured here; the CPU time counts every thread the hash uses."""
+    from django.contrib.auth.hashers import get_hasher
+
+    hasher = get_hasher("argon2")
+    encoded = hasher.encode(PASSWORD, hasher.salt())
+    hasher.verify(PASSWORD, encoded)  # warm
+    walls, cpus = [], []
+    for _ in range(samples):
+        wall, cpu = time.perf_counter(), time.process_time()
+        hasher.verify(PASSWORD, encoded)
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    params = hasher.params()
+    return {
+        "wall_ms": 1000 * sorted(walls)[len(walls) // 2],
+        "cpu_ms": 1000 * sorted(cpus)[len(cpus) // 2],
+        "time_cost": params.time_cost,
+        "memory_cost_kib": params.memory_cost,
+        "parallelism": params.parallelism,
+    }

@@ -1,0 +1,15 @@
+"""URLs of the load benchmark's server: the API's own (``config.urls``) plus the ceiling."""
+
+from django.urls import path
+
+from bench.load import CEILING_PATH
+from bench.load.views import CeilingView
+from config.urls import handler400, handler403, handler404, handler500
+from config.urls import urlpatterns as api_urlpatterns
+
+urlpatterns = [
+    path(CEILING_PATH.lstrip("/"), CeilingView.as_view(), name="bench-ceiling"),
+    *api_urlpatterns,
+]
+
+__all__ = ["handler400", "handler403", "handler404", "handler500", "urlpatterns"]
