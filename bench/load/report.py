@@ -18,6 +18,14 @@ TARGET_CONCURRENCY = 32
 TARGET_CEILING_PCT = 50.0
 TARGET_SCALE_GROWTH = 2.0
 CEILING_TARGET_SCENARIOS = ("favorites_cached", "movies_p1")
+LEGEND = (
+    "% ceil: req/s as a share of the DRF ceiling (same middleware stack, no auth/DB) at the "
+    "same concurrency. errors: non-2xx + socket errors. SQL/req: mean of the X-Bench-Queries "
+    "header. app / PG CPU ms: CPU time per request of the gunicorn workers / of the PostgreSQL "
+    "backends serving them. busy %: all CPUs, every process; others %: the part used by "
+    f"processes that do not serve this benchmark (another job: rows over {NOISY_PCT:.0f}% are "
+    "noisy). RSS: sum over the gunicorn workers after the run."
+)
 
 
 def cells(row: Row) -> list[Any]:
@@ -56,14 +64,7 @@ def header_line(result: RunResult) -> str:
 def print_report(result: RunResult, targets: list[dict[str, Any]]) -> None:
     print(f"\n== Load benchmark: {header_line(result)}")
     common.print_table("Scenarios", HEADERS, [cells(r) for r in result.rows])
-    print(
-        "\n% ceil: req/s as a share of the DRF ceiling (same middleware stack, no auth/DB) at "
-        "the same concurrency. errors: non-2xx + socket errors. SQL/req: mean of the "
-        "X-Bench-Queries header. app / PG CPU ms: CPU time per request of the gunicorn "
-        "workers / of the PostgreSQL backends serving them. busy %: all CPUs, every process; "
-        "others %: the part used by processes that do not serve this benchmark (another job: "
-        f"rows over {NOISY_PCT:.0f}% are noisy). RSS: sum over the gunicorn workers after the run."
-    )
+    print("\n" + LEGEND)
     odd = [r for r in result.rows if r.statuses or r.exhausted]
     for row in odd:
         print(f"  {row.name} c={row.concurrency}: statuses {row.statuses}, reused {row.exhausted}")
@@ -168,6 +169,8 @@ def markdown(result: RunResult, targets_: list[dict[str, Any]]) -> str:
         f"Run {result.started_at}, {result.seconds:.0f} s: {header_line(result)}.",
         "",
         _md_table(HEADERS, [cells(r) for r in result.rows]),
+        "",
+        LEGEND,
         "",
         "## Targets",
         "",
