@@ -62,16 +62,34 @@ superuser: $(VENV)/.prod  ## Create an admin account
 clean:  ## Remove the virtualenv and caches
 	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles
 
-# Benchmarks: print figures (never assert timings) and write bench/results/<name>.json.
-# They use PostgreSQL on 127.0.0.1:5432 (database movies_bench) and Redis 127.0.0.1:6379/14,
-# started here when not running. BENCH_MOVIES (default 1000000) sizes the catalog, e.g.
-# `make bench BENCH_MOVIES=100000`; BENCH_REQUESTS / BENCH_UNCACHED_REQUESTS the samples.
+# Benchmarks: print figures (never assert timings) and write bench/results/. They use
+# PostgreSQL on 127.0.0.1:5432 and Redis 127.0.0.1:6379, started here when not running.
+# `make bench` is the load test (gunicorn + wrk, bench/load/); the in-process ones use database
+# movies_bench and Redis db 14, sized by BENCH_MOVIES (default 1000000), e.g.
+# `make bench-catalog BENCH_MOVIES=100000`; BENCH_REQUESTS / BENCH_UNCACHED_REQUESTS the samples.
 BENCH_MOVIES ?= 1000000
 BENCH_ENV = BENCH_MOVIES=$(BENCH_MOVIES)
-.PHONY: bench bench-catalog bench-favorites bench-recommendations bench-load bench-scale bench-services
+WRK = @command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+.PHONY: bench bench-scale bench-seed bench-inprocess bench-catalog bench-favorites bench-recommendations bench-services
 
 bench-services:  ## Start PostgreSQL and Redis for the benchmarks unless they run
 	@bash scripts/ensure-services.sh
+
+bench: $(VENV)/.dev bench-services  ## Load test: gunicorn (prod settings) driven by wrk, with ceilings
+	$(WRK)
+	$(BIN)/python -m bench.load
+
+bench-scale: $(VENV)/.dev bench-services  ## Load test of list/favorites at 1x, 10x and 100x data
+	$(WRK)
+	$(BIN)/python -m bench.load scale
+
+bench-seed: $(VENV)/.dev bench-services  ## Seed the load test's database (manage.py seed_benchmark)
+	$(BIN)/python -m bench.load seed
+
+bench-inprocess: $(VENV)/.dev bench-services  ## The in-process benchmarks, one after the other
+	$(MAKE) --no-print-directory bench-catalog
+	$(MAKE) --no-print-directory bench-favorites
+	$(MAKE) --no-print-directory bench-recommendations
 
 bench-catalog: $(VENV)/.dev bench-services  ## Benchmark demo load, TMDB sync and movie list/detail
 	$(BENCH_ENV) $(BIN)/python -m bench.catalog
@@ -81,16 +99,3 @@ bench-favorites: $(VENV)/.dev bench-services  ## Benchmark favorites list (cache
 
 bench-recommendations: $(VENV)/.dev bench-services  ## Benchmark the neighbour-table build and /api/recommendations/
 	$(BIN)/python -m bench.recommendations
-
-bench: $(VENV)/.dev bench-services  ## Run the benchmarks, one after the other
-	$(MAKE) --no-print-directory bench-catalog
-	$(MAKE) --no-print-directory bench-favorites
-	$(MAKE) --no-print-directory bench-recommendations
-
-bench-load: $(VENV)/.dev bench-services  ## Load test: gunicorn (prod settings) driven by wrk, with ceilings
-	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
-	$(BIN)/python -m bench.load
-
-bench-scale: $(VENV)/.dev bench-services  ## Load test of list/favorites at 1x, 10x and 100x data
-	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
-	$(BIN)/python -m bench.load scale

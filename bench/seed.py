@@ -13,6 +13,8 @@ import sys
 import time
 from collections.abc import Iterator
 
+from django.contrib.auth.hashers import check_password, get_hasher, identify_hasher, make_password
+from django.core.management import call_command
 from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
 from tqdm import tqdm
@@ -51,9 +53,33 @@ OVERVIEWS = [
     "Stranded on a remote island after a storm, a crew of strangers must learn to trust each "
     "other as supplies run low and tempers run high.",
 ]
+PASSWORD = "bench-load-Pa55word!"  # noqa: S105 (synthetic users on a throwaway database)
+USERNAME = "bench{}"  # user i is "bench<i>"
 MOVIE_CHUNK = 100_000
 USER_CHUNK = 1_000
 EPOCH = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
+
+
+def seed(
+    *, movies: int, users: int, favorites_per_user: int, recommendations: bool = True
+) -> dict[str, float]:
+    """Catalog, users and favorites (each skipped when already there), every user's password
+    ``PASSWORD``, and the recommendations table; returns the seconds each step took (0:
+    skipped). Replaces whatever catalog, users and favorites the database held."""
+    if connection.vendor != "postgresql":
+        raise ValueError(
+            f"seeding needs PostgreSQL (COPY, generate_series), not {connection.vendor}"
+        )
+    if movies < favorites_per_user:
+        raise ValueError("need at least as many movies as favorites per user")
+    seconds = {"movies": seed_movies(movies)}
+    seconds["favorites"] = seed_favorites(users=users, per_user=favorites_per_user, movies=movies)
+    seconds["passwords"] = set_passwords()
+    if recommendations:
+        seconds["recommendations"] = build_recommendations(
+            movies=movies, favorites=users * favorites_per_user
+        )
+    return seconds
 
 
 def _count(sql: str) -> int:
@@ -204,8 +230,6 @@ def seed_favorites(*, users: int, per_user: int, movies: int) -> float:
     if favorites_seeded(users, per_user):
         print(f"favorites: {users:,} users x {per_user} already seeded, skipping", file=sys.stderr)
         return 0.0
-    if movies < per_user:
-        raise ValueError("need at least as many movies as favorites per user")
     started = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE accounts_user RESTART IDENTITY CASCADE")
@@ -234,10 +258,43 @@ def seed_favorites(*, users: int, per_user: int, movies: int) -> float:
     return time.perf_counter() - started
 
 
+def set_passwords() -> float:
+    """Give every user the password ``PASSWORD``, hashed once with the configured hasher
+    (Argon2 with Django's default parameters outside tests), unless they all have it."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT password, count(*) FROM accounts_user GROUP BY 1 LIMIT 2")
+        rows = cursor.fetchall()
+    if len(rows) == 1 and rows[0][0].startswith(f"{get_hasher().algorithm}$"):
+        encoded = rows[0][0]
+        if check_password(PASSWORD, encoded) and not identify_hasher(encoded).must_update(encoded):
+            print("users: password already set, skipping", file=sys.stderr)
+            return 0.0
+    started = time.perf_counter()
+    encoded = make_password(PASSWORD)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE accounts_user SET password = %s", [encoded])
+    print(f"users: password set ({identify_hasher(encoded).algorithm})", file=sys.stderr)
+    return time.perf_counter() - started
+
+
+def build_recommendations(*, movies: int, favorites: int) -> float:
+    """``manage.py build_recommendations`` unless the current build covers these data."""
+    from recommendations.models import RecommenderBuild
+
+    latest = RecommenderBuild.objects.filter(completed_at__isnull=False).first()
+    if latest and latest.movies == movies and latest.favorites == favorites:
+        print(f"recommendations: build {latest.pk} is current, skipping", file=sys.stderr)
+        return 0.0
+    started = time.perf_counter()
+    call_command("build_recommendations")
+    return time.perf_counter() - started
+
+
 def _user_rows(users: int) -> str:
+    joined = EPOCH.isoformat()
     return "".join(
-        f"{i}\t!unusable\tf\tbench{i}\t\t\tbench{i}@example.com\tf\tt\t{EPOCH.isoformat()}\n"
-        for i in range(1, users + 1)
+        f"{i}\t!unusable\tf\t{name}\t\t\t{name}@example.com\tf\tt\t{joined}\n"
+        for i, name in ((i, USERNAME.format(i)) for i in range(1, users + 1))
     )
 
 

@@ -1,11 +1,10 @@
 """The load benchmark's data: Django set up in this process on the bench database, seeding
-(``bench.seed``, plus a real Argon2 password and the recommendations table), JWTs made
-without HTTP, and the cache resets that scenarios need."""
+(``bench.seed``, as ``manage.py seed_benchmark``), JWTs made without HTTP, and the cache
+resets that scenarios need."""
 
 import datetime
 import os
 import secrets
-import sys
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -19,8 +18,6 @@ DEFAULT_FAVORITES_PER_USER = 20
 DATABASE = os.environ.get("BENCH_LOAD_DATABASE", "movies_bench_load")
 # Its own Redis database: the run flushes it (bench.common uses 14, CI 15).
 REDIS_URL = os.environ.get("BENCH_LOAD_REDIS_URL", "redis://127.0.0.1:6379/13")
-PASSWORD = "bench-load-Pa55word!"  # noqa: S105 (synthetic users on a throwaway database)
-USERNAME = "bench{}"  # bench.seed names user i "bench<i>"
 # Settings from the caller's environment that would make the server differ from ours.
 STRIPPED = ("DJANGO_", "TMDB_", "JWT_", "THROTTLE_", "CACHE_KEY_PREFIX", "CORS_", "CSRF_")
 
@@ -89,56 +86,15 @@ def setup(data: DataSet, secret_key: str) -> dict[str, str]:
 
 
 def seed(data: DataSet, *, recommendations: bool = True) -> dict[str, float]:
-    """Catalog, users and favorites (``bench.seed``: skipped when already there), the users'
-    password, and the recommendations table; returns the seconds each step took (0: skipped)."""
+    """``bench.seed.seed`` (what ``manage.py seed_benchmark`` runs) for this data set."""
     from bench import seed as bench_seed
 
-    seconds = {"movies": bench_seed.seed_movies(data.movies)}
-    seconds["favorites"] = bench_seed.seed_favorites(
-        users=data.users, per_user=data.favorites_per_user, movies=data.movies
+    return bench_seed.seed(
+        movies=data.movies,
+        users=data.users,
+        favorites_per_user=data.favorites_per_user,
+        recommendations=recommendations,
     )
-    seconds["passwords"] = set_passwords()
-    if recommendations:
-        seconds["recommendations"] = build_recommendations(data)
-    return seconds
-
-
-def set_passwords() -> float:
-    """Give every user the password ``PASSWORD``, hashed once with the configured hasher
-    (Argon2, default parameters), unless they all have it already."""
-    from django.contrib.auth.hashers import check_password, identify_hasher, make_password
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT password, count(*) FROM accounts_user GROUP BY 1 LIMIT 2")
-        rows = cursor.fetchall()
-    if len(rows) == 1 and rows[0][0].startswith("argon2"):
-        encoded = rows[0][0]
-        if check_password(PASSWORD, encoded) and not identify_hasher(encoded).must_update(encoded):
-            print("users: password already set, skipping", file=sys.stderr)
-            return 0.0
-    started = time.perf_counter()
-    encoded = make_password(PASSWORD)
-    with connection.cursor() as cursor:
-        cursor.execute("UPDATE accounts_user SET password = %s", [encoded])
-    print(f"users: password set ({encoded.split('$')[3]})", file=sys.stderr)
-    return time.perf_counter() - started
-
-
-def build_recommendations(data: DataSet) -> float:
-    """``manage.py build_recommendations`` unless the current build covers these data."""
-    from django.core.management import call_command
-
-    from recommendations.models import RecommenderBuild
-
-    latest = RecommenderBuild.objects.filter(completed_at__isnull=False).first()
-    favorites = data.users * data.favorites_per_user
-    if latest and latest.movies == data.movies and latest.favorites == favorites:
-        print(f"recommendations: build {latest.pk} is current, skipping", file=sys.stderr)
-        return 0.0
-    started = time.perf_counter()
-    call_command("build_recommendations")
-    return time.perf_counter() - started
 
 
 def access_tokens(user_ids: Iterable[int]) -> dict[int, str]:
@@ -243,13 +199,15 @@ def argon2_cost(samples: int = 5) -> dict[str, float]:
     parameters, measured here; the CPU time counts every thread the hash uses."""
     from django.contrib.auth.hashers import get_hasher
 
+    from bench import seed as bench_seed
+
     hasher = get_hasher("argon2")
-    encoded = hasher.encode(PASSWORD, hasher.salt())
-    hasher.verify(PASSWORD, encoded)  # warm
+    encoded = hasher.encode(bench_seed.PASSWORD, hasher.salt())
+    hasher.verify(bench_seed.PASSWORD, encoded)  # warm
     walls, cpus = [], []
     for _ in range(samples):
         wall, cpu = time.perf_counter(), time.process_time()
-        hasher.verify(PASSWORD, encoded)
+        hasher.verify(bench_seed.PASSWORD, encoded)
         walls.append(time.perf_counter() - wall)
         cpus.append(time.process_time() - cpu)
     params = hasher.params()

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
+from bench import seed as bench_seed
 from bench.load import CEILING_PATH, data
 from bench.load.wrk import Request
 
@@ -207,7 +208,9 @@ def _token_obtain(ctx: Context, connections: int) -> list[Request]:
         Request(
             "POST",
             "/api/token/",
-            body=json.dumps({"username": data.USERNAME.format(u), "password": data.PASSWORD}),
+            body=json.dumps(
+                {"username": bench_seed.USERNAME.format(u), "password": bench_seed.PASSWORD}
+            ),
         )
         for u in users
     ]
