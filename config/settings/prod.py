@@ -3,7 +3,7 @@
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *
-from .base import env
+from .base import REDIS_URL, env
 
 SECRET_KEY = env("DJANGO_SECRET_KEY")  # no default: a missing key fails at start
 if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("insecure"):
@@ -14,6 +14,12 @@ if DEBUG:
 ALLOWED_HOSTS = env.list("DJANGO_ALLOWED_HOSTS")
 if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
     raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must list the served host names.")
+if not REDIS_URL:
+    # Local memory is per process: each worker would keep its own cached pages, users and
+    # throttle counts, and invalidations would reach only one of them.
+    raise ImproperlyConfigured(
+        "REDIS_URL must be set in production (the cache every worker shares)."
+    )
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env.bool("DJANGO_SECURE_SSL_REDIRECT", default=True)

@@ -14,12 +14,15 @@ SAMPLE_ENV = {
     "DJANGO_ALLOWED_HOSTS": "api.example.com",
     "CORS_ALLOWED_ORIGINS": "https://www.example.com",
     "DATABASE_URL": "sqlite:////tmp/prod-check.sqlite3",
+    "REDIS_URL": "redis://127.0.0.1:6379/15",
     "TMDB_API_KEY": "sample-tmdb-key",
 }
 
 
 def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    clean = {
+        k: v for k, v in os.environ.items() if not k.startswith("DJANGO_") and k != "REDIS_URL"
+    }
     return subprocess.run(  # noqa: S603
         [sys.executable, "manage.py", *args],
         cwd=ROOT,
@@ -44,6 +47,7 @@ def test_check_deploy_is_clean_under_prod_settings():
         ({"DJANGO_SECRET_KEY": "short"}, "DJANGO_SECRET_KEY"),
         ({"DJANGO_DEBUG": "true"}, "DJANGO_DEBUG must be off"),
         ({"DJANGO_ALLOWED_HOSTS": "*"}, "DJANGO_ALLOWED_HOSTS"),
+        ({"REDIS_URL": ""}, "REDIS_URL must be set"),
     ],
 )
 def test_prod_refuses_unsafe_values(override, message):
