@@ -1,7 +1,6 @@
-from django.core.cache import cache
 from django.db import models
 
-from catalog.cache import movie_count_key
+from catalog.cache import cached_get, cached_set, movie_count_key
 from catalog.conf import catalog_settings
 
 
@@ -23,8 +22,8 @@ class CachedCountMovieQuerySet(MovieQuerySet):
         query = self.query.clone()
         query.clear_ordering(force=True)  # every ordering of one filter shares its count
         key = movie_count_key(str(query))
-        count = cache.get(key)
+        version, count = cached_get(key)
         if count is None:
             count = super().count()
-            cache.set(key, count, timeout=catalog_settings.CACHE_TIMEOUT)
+            cached_set(key, version, count, timeout=catalog_settings.CACHE_TIMEOUT)
         return count

@@ -22,6 +22,7 @@ from catalog.conf import catalog_settings
 from catalog.filters import MovieFilter
 from catalog.models import Movie
 from catalog.serializers import GenreSerializer, MovieDetailSerializer, MovieListSerializer
+from config.pagination import DeferredJoinPageNumberPagination
 from tmdb.client import TMDBClient
 from tmdb.conf import is_configured
 from tmdb.exceptions import TMDBError
@@ -62,10 +63,10 @@ def _query_pairs(request: Request) -> list[tuple[str, str]]:
 
 
 def _cached(key: str, compute: Callable[[], Any]) -> Any:
-    data = cache.get(key)
+    version, data = cache_keys.cached_get(key)
     if data is None:
         data = compute()
-        cache.set(key, data, timeout=catalog_settings.CACHE_TIMEOUT)
+        cache_keys.cached_set(key, version, data, timeout=catalog_settings.CACHE_TIMEOUT)
     return data
 
 
@@ -104,6 +105,7 @@ class MovieViewSet(ReadOnlyModelViewSet):
 
     permission_classes = [AllowAny]
     filterset_class = MovieFilter
+    pagination_class = DeferredJoinPageNumberPagination
     queryset = Movie.objects.none()  # for the schema; get_queryset does the reading
 
     def get_queryset(self):
@@ -124,7 +126,7 @@ class MovieViewSet(ReadOnlyModelViewSet):
         except ValueError:
             raise Http404 from None
         key = cache_keys.movie_detail_key(movie_id)
-        data = cache.get(key)
+        version, data = cache_keys.cached_get(key)
         if data is None:
             movie = selectors.movie_detail(movie_id=movie_id)
             if movie.details_synced_at is None and not movie.tmdb_missing_at and is_configured():
@@ -133,7 +135,7 @@ class MovieViewSet(ReadOnlyModelViewSet):
             data = MovieDetailSerializer(movie).data
             # Incomplete (TMDB failed): keep it only until TMDB may be asked again.
             timeout = "CACHE_TIMEOUT" if complete else "DETAILS_RETRY_AFTER"
-            cache.set(key, data, timeout=getattr(catalog_settings, timeout))
+            cache_keys.cached_set(key, version, data, timeout=getattr(catalog_settings, timeout))
         return Response(data)
 
     @staticmethod

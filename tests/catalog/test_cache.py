@@ -1,10 +1,14 @@
 """Cached list/detail responses, and their invalidation when the catalog changes."""
 
+import time
+
 import pytest
+from django.core.cache import cache, caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from catalog import cache as cache_keys
 from catalog import services
 from tests.catalog.factories import GenreFactory, MovieFactory, tmdb_summary
 
@@ -70,3 +74,83 @@ def test_genre_change_invalidates_detail(api_client):
     movie.genres.add(GenreFactory(name="Noir"))
 
     assert api_client.get(detail).json()["genres"][0]["name"] == "Noir"
+
+
+@pytest.fixture
+def cache_calls(monkeypatch) -> list[str]:
+    """The names of the default cache's calls, in order (each is one round trip to Redis)."""
+    calls: list[str] = []
+    depth = [0]  # local memory's get_many calls get: count the outer call only
+    backend = caches["default"]
+    for name in ("get", "get_many", "set", "add", "incr", "delete"):
+        method = getattr(backend, name)
+
+        def spy(*args, _name=name, _method=method, **kwargs):
+            if not depth[0]:
+                calls.append(_name)
+            depth[0] += 1
+            try:
+                return _method(*args, **kwargs)
+            finally:
+                depth[0] -= 1
+
+        monkeypatch.setattr(backend, name, spy)
+    return calls
+
+
+@pytest.mark.parametrize("endpoint", ["movie-list", "genre-list", "movie-detail"])
+def test_cached_read_is_one_cache_round_trip(api_client, cache_calls, endpoint):
+    movie = MovieFactory()
+    args = [movie.id] if endpoint == "movie-detail" else []
+    url = reverse(f"catalog:{endpoint}", args=args)
+    api_client.get(url)
+    cache_calls.clear()
+
+    assert count_queries(lambda: api_client.get(url)) == 0
+    assert cache_calls == ["get_many"]
+
+
+def test_uncached_list_reads_the_version_with_each_entry(api_client, cache_calls):
+    MovieFactory()
+    cache_keys.cached_get("any")  # the version exists, as it does in steady state
+    cache_calls.clear()
+
+    api_client.get(LIST)
+
+    # The page's entry, then the count's, each with the version; then both are stored.
+    assert cache_calls == ["get_many", "get_many", "set", "set"]
+
+
+def test_entry_of_another_version_is_a_miss():
+    version, _ = cache_keys.cached_get("catalog:test")
+    cache_keys.cached_set("catalog:test", version, {"a": 1}, timeout=60)
+    assert cache_keys.cached_get("catalog:test") == (version, {"a": 1})
+
+    cache_keys.bump_catalog_version()
+
+    assert cache_keys.cached_get("catalog:test") == (version + 1, None)
+
+
+def test_list_read_before_a_bump_is_not_served_after_it(api_client, monkeypatch):
+    MovieFactory()
+    store = cache_keys.cached_set
+
+    def bump_then_store(*args, **kwargs):  # a sync commits after the page's rows were read
+        cache_keys.bump_catalog_version()
+        store(*args, **kwargs)
+
+    monkeypatch.setattr(cache_keys, "cached_set", bump_then_store)
+    api_client.get(LIST)
+    monkeypatch.setattr(cache_keys, "cached_set", store)
+
+    assert count_queries(lambda: api_client.get(LIST)) == 2  # the count and the page, again
+
+
+def test_missing_version_is_initialised_time_based():
+    before = time.time_ns()
+
+    version, data = cache_keys.cached_get("catalog:test")
+
+    assert data is None
+    assert version >= before
+    assert cache.get(cache_keys.VERSION_KEY) == version
