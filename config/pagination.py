@@ -1,6 +1,8 @@
 from django.core.paginator import Page, Paginator
 from rest_framework.exceptions import APIException, NotFound
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.request import Request
+from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 
 class InvalidPageError(APIException):
@@ -58,3 +60,22 @@ class DeferredJoinPageNumberPagination(StrictPageNumberPagination):
     """``StrictPageNumberPagination`` whose deep pages skip their offset in the ids only."""
 
     django_paginator_class = DeferredJoinPaginator
+
+
+def page_with_links(request: Request, data: dict, page: int, page_size: int) -> dict:
+    """A cached page (``count`` and ``results``, no URLs) with ``next``/``previous`` built for
+    this request as ``StrictPageNumberPagination`` builds them."""
+    url = request.build_absolute_uri()
+    has_next = page * page_size < data["count"]
+    if page <= 1:
+        previous = None
+    elif page == 2:
+        previous = remove_query_param(url, "page")
+    else:
+        previous = replace_query_param(url, "page", page - 1)
+    return {
+        "count": data["count"],
+        "next": replace_query_param(url, "page", page + 1) if has_next else None,
+        "previous": previous,
+        "results": data["results"],
+    }

@@ -243,7 +243,7 @@ def _recommendations_miss(ctx: Context, connections: int) -> list[Request]:
 
 
 def _drop_recommendations(ctx: Context) -> None:
-    data.delete_keys("*:recommendations_*_build_*")
+    data.delete_keys("*:recommendations_*")
 
 
 SCENARIOS = [

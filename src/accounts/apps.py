@@ -7,4 +7,5 @@ class AccountsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from accounts import checks, schema  # noqa: F401  (registers checks and the auth scheme)
+        # Registers the checks, the receivers and the auth scheme.
+        from accounts import checks, receivers, schema  # noqa: F401

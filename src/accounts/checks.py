@@ -30,4 +30,12 @@ def check_accounts_settings(app_configs, **kwargs) -> list[Error]:
         errors.append(
             Error("ACCOUNTS['COOKIE_SAMESITE'] must be Lax, Strict or None.", id="accounts.E003")
         )
+    timeout = accounts_settings.USER_CACHE_TIMEOUT
+    if isinstance(timeout, bool) or not isinstance(timeout, int) or timeout < 0:
+        errors.append(
+            Error(
+                "ACCOUNTS['USER_CACHE_TIMEOUT'] must be a whole number of seconds, 0 or more.",
+                id="accounts.E004",
+            )
+        )
     return errors

@@ -15,6 +15,9 @@ DEFAULTS: dict[str, Any] = {
     # Dotted path to ``f(*, user) -> list[int]`` listing the user's favorite movie ids.
     # The extension point through which another app (favorites) fills ``favorite_movies``.
     "FAVORITE_MOVIE_IDS": None,
+    # Seconds authentication keeps a user in the default cache instead of reading it on every
+    # request (invalidated when the user is saved or deleted); 0 reads it every time.
+    "USER_CACHE_TIMEOUT": 60,
 }
 
 

@@ -1,9 +1,10 @@
 import datetime
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from django.db.models import Count, QuerySet
 
-from favorites.cache import user_version
+from favorites.cache import user_version, user_version_with
 from favorites.models import FavoriteMovie
 
 LIST_MOVIE_FIELDS = ("movie__id", "movie__title", "movie__release_date", "movie__overview",
@@ -58,3 +59,9 @@ def favorites_version(*, user_id: int) -> int | None:
     """A token that changes whenever the user's favorites change (None: cache unavailable).
     Other apps key their per-user caches on it to be invalidated with the favorites."""
     return user_version(user_id)
+
+
+def favorites_version_with(*, user_id: int, keys: list[str]) -> tuple[int | None, dict[str, Any]]:
+    """``favorites_version`` and the cached values of ``keys`` (the caller's own keys, default
+    cache version; absent when missing), read in one cache round trip."""
+    return user_version_with(user_id, keys)

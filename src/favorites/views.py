@@ -3,8 +3,8 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from config.pagination import page_with_links
 from favorites import cache, selectors, services
 from favorites.models import FavoriteMovie
 from favorites.serializers import FavoriteMovieCreateSerializer, FavoriteMovieSerializer
@@ -116,20 +116,20 @@ class FavoriteMovieViewSet(
     def list(self, request: Request, *args, **kwargs) -> Response:
         page = request.query_params.get("page", "1")
         size = request.query_params.get("page_size")
-        cacheable = page.isdigit() and (size is None or size.isdigit())
-        version = cache.user_version(request.user.pk) if cacheable else None
-        if version is None:  # an odd page string (answered 400 below), or the cache is down
-            return super().list(request, *args, **kwargs)
+        if not (page.isdigit() and (size is None or size.isdigit())):
+            return super().list(request, *args, **kwargs)  # "last", or answered 400
         page_size = self.paginator.get_page_size(request)
         key = cache.page_key(
             user_id=request.user.pk, page=int(page), page_size=page_size if size else None
         )
-        data = cache.get_page(key, version)
+        version, data = cache.get_page(user_id=request.user.pk, key=key)
+        if version is None:  # the cache is down
+            return super().list(request, *args, **kwargs)
         if data is None:
             full = super().list(request, *args, **kwargs).data
             data = {"count": full["count"], "results": full["results"]}
             cache.set_page(key, version, data)
-        return Response(_with_links(request, data, int(page), page_size))
+        return Response(page_with_links(request, data, int(page), page_size))
 
     def create(self, request: Request, *args, **kwargs) -> Response:
         serializer = FavoriteMovieCreateSerializer(data=request.data)
@@ -137,7 +137,6 @@ class FavoriteMovieViewSet(
         favorite = services.favorite_add(
             user=request.user, movie_id=serializer.validated_data["movie_id"]
         )
-        favorite = selectors.favorite_list(user_id=request.user.pk).get(pk=favorite.pk)
         return Response(FavoriteMovieSerializer(favorite).data, status=status.HTTP_201_CREATED)
 
     def destroy(self, request: Request, *args, **kwargs) -> Response:
@@ -147,21 +146,3 @@ class FavoriteMovieViewSet(
             favorite_id = 0
         services.favorite_remove(user=request.user, favorite_id=favorite_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-def _with_links(request: Request, data: dict, page: int, page_size: int) -> dict:
-    """The page with ``next``/``previous`` built for this request (the cache holds no URLs)."""
-    url = request.build_absolute_uri()
-    has_next = page * page_size < data["count"]
-    if page <= 1:
-        previous = None
-    elif page == 2:
-        previous = remove_query_param(url, "page")
-    else:
-        previous = replace_query_param(url, "page", page - 1)
-    return {
-        "count": data["count"],
-        "next": replace_query_param(url, "page", page + 1) if has_next else None,
-        "previous": previous,
-        "results": data["results"],
-    }

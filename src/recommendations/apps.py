@@ -7,4 +7,4 @@ class RecommendationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from recommendations import checks  # noqa: F401  (registers the checks)
+        from recommendations import checks, receivers  # noqa: F401  (registers checks and receivers)

@@ -30,12 +30,17 @@ class Pick:
 
 
 def current_build_id() -> int | None:
-    build_id = cache.get(CURRENT_BUILD_KEY)
-    if build_id is None:
+    return served_build_id(cache.get(CURRENT_BUILD_KEY))
+
+
+def served_build_id(cached: int | None) -> int | None:
+    """The served build (None before the first one), given the value of ``CURRENT_BUILD_KEY``
+    the caller read; from the database, then cached, when that value is missing."""
+    if cached is None:
         latest = RecommenderBuild.objects.filter(completed_at__isnull=False).first()
-        build_id = latest.pk if latest else 0
-        cache.set(CURRENT_BUILD_KEY, build_id, timeout=CURRENT_BUILD_TIMEOUT)
-    return build_id or None
+        cached = latest.pk if latest else 0
+        cache.set(CURRENT_BUILD_KEY, cached, timeout=CURRENT_BUILD_TIMEOUT)
+    return cached or None
 
 
 def neighbour_rows(*, build_id: int | None, movie_ids: list[int]) -> list[tuple[int, int, float]]:
@@ -66,12 +71,13 @@ def popular_picks() -> list[Pick]:
     return picks
 
 
-def recommendation_list(*, user) -> list[Pick]:
-    """The user's recommendations, best first: neighbours of their favorites (read live, so a
-    new favorite counts at once), topped up with popular movies; never one of their favorites."""
+def recommendation_list(*, user, build_id: int | None) -> list[Pick]:
+    """The user's recommendations from this build, best first: neighbours of their favorites
+    (read live, so a new favorite counts at once), topped up with popular movies; never one of
+    their favorites."""
     limit = recommendations_settings.MAX_RESULTS
     favorites = favorite_movie_ids(user=user)
-    rows = neighbour_rows(build_id=current_build_id(), movie_ids=favorites)
+    rows = neighbour_rows(build_id=build_id, movie_ids=favorites)
     picks = [
         Pick(movie_id=r.item, score=round(r.score, 4), because=r.because)
         for r in rank(rows, favorites, limit=limit)

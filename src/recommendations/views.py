@@ -6,8 +6,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from catalog.selectors import movie_exists
-from recommendations import selectors
-from recommendations.cache import cached_picks
+from config.pagination import page_with_links
+from recommendations import cache, selectors
 from recommendations.serializers import RecommendationSerializer
 
 ITEM = {
@@ -39,10 +39,14 @@ class _PicksView(GenericAPIView):
     filter_backends: list = []
     reason = "Because you liked {title}"
 
-    def respond(self, request: Request, picks: list) -> Response:
+    def serialized_page(self, picks: list) -> list:
+        """The requested page of ``picks`` as movies; raises the 400 of an invalid page."""
         page = self.paginate_queryset(picks)
         movies = selectors.hydrate(page, reason=self.reason)
-        return self.get_paginated_response(self.get_serializer(movies, many=True).data)
+        return self.get_serializer(movies, many=True).data
+
+    def respond(self, request: Request, picks: list) -> Response:
+        return self.get_paginated_response(self.serialized_page(picks))
 
 
 class RecommendationListView(_PicksView):
@@ -67,12 +71,27 @@ class RecommendationListView(_PicksView):
     )
     def get(self, request: Request) -> Response:
         user = request.user
-        picks = cached_picks(
+        number = request.query_params.get("page", "1")
+        size = request.query_params.get("page_size")
+        cacheable = number.isdigit() and (size is None or size.isdigit())  # not "last", "abc"
+        page_size = self.paginator.get_page_size(request)
+        read = cache.read_page(
             user_id=user.pk,
-            build_id=selectors.current_build_id(),
-            compute=lambda: selectors.recommendation_list(user=user),
+            page=int(number) if cacheable else None,
+            page_size=page_size if size else None,
         )
-        return self.respond(request, picks)
+        data = read.page
+        if data is None:
+            picks = cache.cached_picks(
+                read,
+                compute=lambda: selectors.recommendation_list(user=user, build_id=read.build_id),
+            )
+            results = self.serialized_page(picks)
+            if not cacheable:
+                return self.get_paginated_response(results)
+            data = {"count": len(picks), "results": results}
+            cache.store_page(read, data)
+        return Response(page_with_links(request, data, int(number), page_size))
 
 
 class SimilarMovieListView(_PicksView):

@@ -4,11 +4,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from favorites import services
 from favorites.models import FavoriteMovie
 from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
 from tests.catalog.factories import GenreFactory, MovieFactory
 from tests.conftest import client_for
 from tests.favorites.factories import FavoriteMovieFactory
+from tests.favorites.helpers import client_skipping_authentication
 
 LIST = reverse("favorites:favorite-movie-list")
 NO_CREDENTIALS = {"detail": "Authentication credentials were not provided."}
@@ -60,6 +62,54 @@ def test_add_unknown_movie_is_400_invalid_pk(auth_client, movie_id):
     assert response.status_code == 400
     assert response.json() == {"movie_id": [f'Invalid pk "{movie_id}" - object does not exist.']}
     assert not FavoriteMovie.objects.exists()
+
+
+def test_add_over_the_limit_is_400_and_wins_over_already_there(auth_client, user, settings):
+    settings.FAVORITES = {"MAX_PER_USER": 2}
+    kept = FavoriteMovieFactory.create_batch(2, user=user)
+    limit = {"non_field_errors": ["You cannot keep more than 2 favorites."]}
+
+    new = auth_client.post(LIST, {"movie_id": MovieFactory().id}, format="json")
+    again = auth_client.post(LIST, {"movie_id": kept[0].movie_id}, format="json")
+    unknown = auth_client.post(LIST, {"movie_id": 999999}, format="json")
+
+    assert (new.status_code, new.json()) == (400, limit)
+    assert (again.status_code, again.json()) == (400, limit)
+    assert unknown.json() == {"movie_id": ['Invalid pk "999999" - object does not exist.']}
+    assert FavoriteMovie.objects.count() == 2
+
+
+def test_add_lost_to_a_concurrent_add_is_400_already_in_favorites(auth_client, user, monkeypatch):
+    """Another request adds the same movie between this one's read and its INSERT: the unique
+    constraint decides, and the answer is the same as for a movie already there."""
+    movie = MovieFactory()
+    read = services._movie_for_add
+
+    def read_then_lose_the_race(**kwargs):
+        found = read(**kwargs)
+        FavoriteMovie.objects.create(user=user, movie=movie)
+        return found
+
+    monkeypatch.setattr(services, "_movie_for_add", read_then_lose_the_race)
+    response = auth_client.post(LIST, {"movie_id": movie.id}, format="json")
+
+    assert response.status_code == 400
+    assert response.json() == {"non_field_errors": ["This movie is already in your favorites."]}
+    assert FavoriteMovie.objects.filter(user=user).count() == 1
+
+
+def test_add_reads_the_movie_once_and_inserts(user, django_assert_num_queries):
+    client = client_skipping_authentication(user)
+    FavoriteMovieFactory.create_batch(3, user=user)
+    movie = MovieFactory(title="Heat")
+
+    # The movie with the user's favorite count and whether it is one of them, then the INSERT
+    # in a savepoint (SAVEPOINT, INSERT, RELEASE); no read-back.
+    with django_assert_num_queries(4):
+        response = client.post(LIST, {"movie_id": movie.id}, format="json")
+
+    assert response.status_code == 201
+    assert response.json()["movie"]["title"] == "Heat"
 
 
 @pytest.mark.parametrize("body", [{}, {"movie_id": "abc"}, {"movie_id": None}, {"movie_id": [1]}])
@@ -191,12 +241,13 @@ def test_list_query_count_is_constant(auth_client, user, django_assert_num_queri
     assert len(response.json()["results"]) == 100
 
 
-def test_cached_page_costs_only_authentication(auth_client, user, django_assert_num_queries):
+def test_cached_page_costs_no_query_beyond_authentication(user, django_assert_num_queries):
+    client = client_skipping_authentication(user)
     FavoriteMovieFactory.create_batch(5, user=user)
-    auth_client.get(LIST)
+    client.get(LIST)
 
-    with django_assert_num_queries(1):  # the user, for authentication
-        auth_client.get(LIST)
+    with django_assert_num_queries(0):
+        client.get(LIST)
 
 
 def test_token_and_me_list_favorite_movie_ids(api_client, user):

@@ -13,6 +13,7 @@ from tests.accounts.factories import UserFactory
 from tests.catalog.factories import MovieFactory, tmdb_summary
 from tests.conftest import client_for
 from tests.favorites.factories import FavoriteMovieFactory
+from tests.favorites.helpers import record_cache_calls
 
 LIST = reverse("favorites:favorite-movie-list")
 
@@ -24,9 +25,8 @@ def listed_ids(client, **params) -> list[int]:
 
 
 def cached_page(user_id: int, page: int = 1, page_size: int | None = None):
-    version = favorites_cache.user_version(user_id)
     key = favorites_cache.page_key(user_id=user_id, page=page, page_size=page_size)
-    return favorites_cache.get_page(key, version)
+    return favorites_cache.get_page(user_id=user_id, key=key)[1]
 
 
 def test_list_is_cached_under_the_spec_key(user):
@@ -51,6 +51,30 @@ def test_key_format_in_redis(user):
 
     keys = {k.decode() for k in get_redis_connection("default").keys("*favorite_movie_list_*")}
     assert any(k.endswith(f":favorite_movie_list_{user.id}_page_1") for k in keys), keys
+
+
+def test_cached_page_is_one_cache_round_trip(user, monkeypatch):
+    client = client_for(user)
+    FavoriteMovieFactory(user=user)
+    first = client.get(LIST, {"page_size": 5}).json()
+    calls = record_cache_calls(monkeypatch, favorites_cache)
+
+    second = client.get(LIST, {"page_size": 5}).json()
+
+    assert calls == ["get_many"]  # the user's version and the page, together
+    assert second == first
+
+
+def test_page_built_for_another_version_is_a_miss(user):
+    client = client_for(user)
+    FavoriteMovieFactory(user=user)
+    client.get(LIST)
+    key = favorites_cache.page_key(user_id=user.id, page=1)
+    version = favorites_cache.user_version(user.id)
+    favorites_cache.set_page(key, version - 1, {"count": 0, "results": []})  # a late, slow GET
+
+    assert cached_page(user.id) is None
+    assert client.get(LIST).json()["count"] == 1
 
 
 def test_add_and_remove_through_the_api_invalidate_every_page(user):

@@ -12,13 +12,16 @@ from django.core.cache.backends import locmem
 from django.urls import reverse
 from django.utils import timezone
 
+from favorites import cache as favorites_cache
 from favorites.selectors import favorites_version
-from recommendations import services
+from recommendations import cache as recommendations_cache
+from recommendations import selectors, services
 from recommendations.services import neighbour_table_build
 from tests.accounts.factories import UserFactory
 from tests.catalog.factories import MovieFactory
 from tests.conftest import client_for
 from tests.favorites.factories import FavoriteMovieFactory
+from tests.favorites.helpers import client_skipping_authentication, record_cache_calls
 
 RECOMMENDATIONS = reverse("recommendations:recommendation-list")
 FAVORITES = reverse("favorites:favorite-movie-list")
@@ -265,39 +268,119 @@ def test_removed_favorite_counts_at_once(planted, user):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_second_get_is_served_from_the_per_user_cache(planted, user, django_assert_num_queries):
-    client = client_for(user)
+def test_second_get_is_a_cached_page(planted, user, django_assert_num_queries, monkeypatch):
+    client = client_skipping_authentication(user)
     FavoriteMovieFactory(user=user, movie=planted.a)
     build = neighbour_table_build()
 
-    # user, favorites, neighbours, recently favorited, TMDB popularity, page movies
-    with django_assert_num_queries(6):
+    # favorites, neighbours, recently favorited, TMDB popularity, page movies
+    with django_assert_num_queries(5):
         first = client.get(RECOMMENDATIONS).json()
-    with django_assert_num_queries(2):  # user, page movies
+    calls = record_cache_calls(monkeypatch, recommendations_cache, favorites_cache, selectors)
+    with django_assert_num_queries(0):
         second = client.get(RECOMMENDATIONS).json()
 
     assert second == first
-    key = f"recommendations_{user.id}_build_{build.pk}"
+    assert calls == ["get_many"]  # build, favorites and movies versions, and the page together
+    key = f"recommendations_{user.id}_build_{build.pk}"  # the picks, for the other pages
     picks = cache.get(key, version=favorites_version(user_id=user.id))
     assert [pick.movie_id for pick in picks[:2]] == ids(first["results"])[:2]
 
 
+def test_cached_page_keeps_its_links(user):
+    client = client_skipping_authentication(user)
+    MovieFactory.create_batch(12)
+
+    pages = [client.get(RECOMMENDATIONS, {"page": 2, "page_size": 5}).json() for _ in range(2)]
+    last = client.get(RECOMMENDATIONS, {"page": "last", "page_size": 5}).json()  # not cached
+
+    assert pages[1] == pages[0]
+    assert pages[1]["previous"].endswith("/api/recommendations/?page_size=5")
+    assert pages[1]["next"].endswith("/api/recommendations/?page=3&page_size=5")
+    assert last["previous"].endswith("page=2&page_size=5") and last["next"] is None
+    assert ids(last["results"]) == ids(client.get(RECOMMENDATIONS, {"page": 3, "page_size": 5})
+                                       .json()["results"])  # fmt: skip
+
+
 @pytest.mark.django_db(transaction=True)
 def test_cache_is_invalidated_by_the_users_favorites_only(planted, user, django_assert_num_queries):
-    client = client_for(user)
+    client = client_skipping_authentication(user)
     FavoriteMovieFactory(user=user, movie=planted.a)
     neighbour_table_build()
     client.get(RECOMMENDATIONS)
 
     FavoriteMovieFactory(user=planted.fans[0], movie=planted.d)  # someone else's change
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(0):
         client.get(RECOMMENDATIONS)
 
     FavoriteMovieFactory(user=user, movie=planted.e)  # this user's change
-    with django_assert_num_queries(4):  # user, favorites, neighbours, page (popular cached)
+    with django_assert_num_queries(3):  # favorites, neighbours, page (popular cached)
         items = client.get(RECOMMENDATIONS, {"page_size": 100}).json()["results"]
     assert planted.e.id not in ids(items)
     assert planted.d.id in ids(personal(items))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_cached_page_changes_when_the_user_adds_a_favorite(planted, user):
+    client = client_for(user)
+    FavoriteMovieFactory(user=user, movie=planted.a)
+    neighbour_table_build()
+    before = client.get(RECOMMENDATIONS).json()
+    assert client.get(RECOMMENDATIONS).json() == before  # cached
+
+    client.post(FAVORITES, {"movie_id": planted.b.id}, format="json")
+    after = client.get(RECOMMENDATIONS).json()
+
+    assert planted.b.id in ids(before["results"])
+    assert planted.b.id not in ids(after["results"])
+
+
+def rename(movie) -> None:
+    movie.title = "Blade Runner 2049"
+    movie.save()  # as the admin does; a TMDB sync announces its changes the same way
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize(
+    ("change", "title"),
+    [pytest.param(rename, "Blade Runner 2049", id="edited"),
+     pytest.param(lambda movie: movie.delete(), None, id="deleted")],
+)  # fmt: skip
+def test_cached_page_follows_catalog_changes(planted, user, change, title):
+    client = client_for(user)
+    FavoriteMovieFactory(user=user, movie=planted.a)
+    neighbour_table_build()
+    changed = planted.b.id
+    before = {item["id"]: item["title"] for item in results(client)}
+    assert results(client) == results(client)  # cached
+
+    change(planted.b)
+    after = {item["id"]: item["title"] for item in results(client)}
+
+    assert before[changed] == "Blade Runner"
+    assert after.get(changed) == title
+    assert after[planted.c.id] == "Contact"
+
+
+def test_recommendations_answer_when_the_cache_is_down(planted, user, settings):
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2,
+                        "IGNORE_EXCEPTIONS": True},
+        }
+    }  # fmt: skip
+    settings.DJANGO_REDIS_IGNORE_EXCEPTIONS = True
+    client = client_for(user)
+    FavoriteMovieFactory(user=user, movie=planted.a)
+    neighbour_table_build()
+
+    first, second = results(client), results(client)
+
+    assert set(ids(personal(first))) == {planted.b.id, planted.c.id}
+    assert second == first
+    assert client.get(RECOMMENDATIONS, {"page": 99}).status_code == 400
 
 
 @pytest.mark.django_db(transaction=True)

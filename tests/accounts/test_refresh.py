@@ -1,0 +1,98 @@
+"""Token refresh: its SQL, and two refreshes of one token racing on separate connections."""
+
+import threading
+
+import pytest
+from django.db import connection
+from django.urls import reverse
+from rest_framework.test import APIClient
+from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
+from rest_framework_simplejwt.tokens import RefreshToken
+
+REFRESH_URL = reverse("accounts:token-refresh")
+BLACKLIST_INSERT = 'INSERT INTO "token_blacklist_blacklistedtoken"'
+
+
+def refresh(token: str):
+    return APIClient().post(REFRESH_URL, {"refresh": token}, format="json")
+
+
+@pytest.mark.django_db
+def test_refresh_reads_once_and_writes_two_rows(user, django_assert_num_queries):
+    token = str(RefreshToken.for_user(user))
+    last_login = user.last_login
+
+    # One SELECT (token row, its blacklist entry and its user), then in one transaction the
+    # blacklist row and the rotated token's row (savepoint + 2 INSERTs + release here).
+    with django_assert_num_queries(5) as captured:
+        response = refresh(token)
+
+    assert response.status_code == 200
+    statements = [query["sql"].split()[0] for query in captured.captured_queries]
+    assert statements.count("SELECT") == 1
+    assert statements.count("INSERT") == 2
+    assert BlacklistedToken.objects.filter(token__token=token).exists()
+    new = OutstandingToken.objects.get(token=response.json()["refresh"])
+    assert new.user_id == user.id
+    user.refresh_from_db()
+    assert user.last_login == last_login  # a refresh is not a login
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent writers")
+@pytest.mark.parametrize("attempt", range(3))
+def test_refresh_of_one_token_racing_itself_succeeds_once(user, attempt):
+    """Both requests pass the blacklist read before either writes; only one may rotate."""
+    token = str(RefreshToken.for_user(user))
+    both_read = threading.Barrier(2, timeout=10)
+    statuses: list[int] = []
+
+    def wait_before_blacklisting(execute, sql, params, many, context):
+        if sql.startswith(BLACKLIST_INSERT):
+            both_read.wait()
+        return execute(sql, params, many, context)
+
+    def race() -> None:
+        try:
+            with connection.execute_wrapper(wait_before_blacklisting):
+                statuses.append(refresh(token).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=race) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(statuses) == [200, 401]
+    assert OutstandingToken.objects.filter(user=user).count() == 2  # login + one rotation
+
+
+@pytest.mark.django_db
+def test_refresh_for_inactive_user_is_401(user):
+    token = str(RefreshToken.for_user(user))
+    user.is_active = False
+    user.save()
+
+    response = refresh(token)
+
+    assert response.status_code == 401
+    assert response.json() == {"detail": "Token is invalid or expired"}
+
+
+@pytest.mark.django_db
+def test_refresh_of_an_unrecorded_token_rotates_and_revokes_it(user):
+    """A token issued without its outstanding row (``RefreshToken()`` does not record one)."""
+    unrecorded = RefreshToken()
+    unrecorded["user_id"] = str(user.id)
+    token = str(unrecorded)
+
+    first = refresh(token)
+    again = refresh(token)
+
+    assert first.status_code == 200
+    assert OutstandingToken.objects.get(token=token).user_id == user.id
+    assert again.status_code == 401
+    assert again.json() == {"detail": "Token is invalid or expired"}
