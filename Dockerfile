@@ -15,4 +15,5 @@ RUN pip install --no-cache-dir --no-deps . \
 USER app
 
 EXPOSE 8000
-CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--threads", "2", "--access-logfile", "-"]
+# Workers, threads and bind address: config/gunicorn.py (GUNICORN_WORKERS, GUNICORN_THREADS).
+CMD ["gunicorn", "-c", "config/gunicorn.py"]

@@ -17,10 +17,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from bench.common import ROOT
+from config import gunicorn as production
 
-WORKERS = int(os.environ.get("BENCH_LOAD_WORKERS", "3"))
-THREADS = int(os.environ.get("BENCH_LOAD_THREADS", "2"))
-# Production logs every request (Dockerfile: --access-logfile -); so do we, to a file.
+GUNICORN_CONFIG = ROOT / "config" / "gunicorn.py"
+# Production's workers and threads (config/gunicorn.py) unless overridden here.
+WORKERS = int(os.environ.get("BENCH_LOAD_WORKERS", production.workers))
+THREADS = int(os.environ.get("BENCH_LOAD_THREADS", production.threads))
+# Production logs every request (to stdout); so do we, to a file.
 ACCESS_LOG = os.environ.get("BENCH_LOAD_ACCESS_LOG", "1") != "0"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
@@ -175,6 +178,7 @@ def gunicorn(app: str, env: dict[str, str], *, health_path: str, log_dir: Path) 
     log = log_dir / f"gunicorn-{port}.log"
     command = [
         sys.executable, "-m", "gunicorn", app,
+        "--config", str(GUNICORN_CONFIG),
         "--bind", f"127.0.0.1:{port}",
         "--workers", str(WORKERS),
         "--threads", str(THREADS),
@@ -182,8 +186,8 @@ def gunicorn(app: str, env: dict[str, str], *, health_path: str, log_dir: Path) 
         "--no-control-socket",
         "--error-logfile", str(log),
     ]  # fmt: skip
-    if ACCESS_LOG:
-        command += ["--access-logfile", str(log_dir / f"access-{port}.log")]
+    access_log = str(log_dir / f"access-{port}.log") if ACCESS_LOG else ""
+    env = {**env, "GUNICORN_ACCESS_LOG": access_log}
     with log.open("w") as out:
         process = subprocess.Popen(  # noqa: S603 (our interpreter, gunicorn, our app)
             command, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT,

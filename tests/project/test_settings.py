@@ -89,3 +89,26 @@ def test_prod_redirects_plain_http_except_health():
     result = manage("shell", "-c", script, **SAMPLE_ENV)
 
     assert result.stdout.split()[-2:] == ["301", "200"], result.stderr
+
+
+def test_gunicorn_config_serves_the_prod_app():
+    env = {**SAMPLE_ENV, "GUNICORN_WORKERS": "5", "GUNICORN_THREADS": "4"}
+    script = (  # the Dockerfile's command line, loaded but not run
+        "import sys\n"
+        "from gunicorn.app.wsgiapp import WSGIApplication\n"
+        "sys.argv = ['gunicorn', '-c', 'config/gunicorn.py']\n"
+        "app = WSGIApplication('%(prog)s [OPTIONS]')\n"
+        "print(app.cfg.workers, app.cfg.threads, app.cfg.wsgi_app, callable(app.load()))\n"
+    )
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "GUNICORN_"))}
+    result = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env={**clean, **env},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-4:] == ["5", "4", "config.wsgi:application", "True"]
