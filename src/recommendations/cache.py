@@ -1,6 +1,6 @@
-"""Per-user caches of recommendations. Both are keyed by the neighbour-table build, so a new
-build changes the keys, and are valid for one favorites version of the user (read through
-``favorites.selectors``), so any change to the user's favorites invalidates them:
+"""Per-user caches of recommendations. Both hold for one neighbour-table build and one favorites
+version of the user (read through ``favorites.selectors``), so a new build or any change to the
+user's favorites invalidates them:
 
 - picks, ``recommendations_<user_id>_build_<build_id>``, stored under the favorites version:
   movie ids, scores and reasons for every page (the costly part to compute);
