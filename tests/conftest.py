@@ -1,5 +1,7 @@
 """Fixtures shared by every suite: API clients and users. App-specific ones live in each suite."""
 
+import socket
+
 import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
@@ -37,3 +39,21 @@ def client_for(user) -> APIClient:
 @pytest.fixture
 def auth_client(user) -> APIClient:
     return client_for(user)
+
+
+@pytest.fixture
+def cache_down(settings):
+    """The default cache on a Redis port where nothing listens, as django-redis is deployed
+    (errors ignored): every read misses, every write is lost."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": f"redis://127.0.0.1:{port}/0",
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.5, "IGNORE_EXCEPTIONS": True},
+        },
+    }
+    settings.DJANGO_REDIS_IGNORE_EXCEPTIONS = True

@@ -1,7 +1,5 @@
 """JWT authentication keeps the user in the cache, and never trusts it past a committed change."""
 
-import socket
-
 import pytest
 from django.core.management import call_command
 from django.core.management.base import SystemCheckError
@@ -112,22 +110,6 @@ def test_jwt_auth_checks_the_revoke_claim_of_a_cached_user(user, monkeypatch):
 
     assert response.status_code == 401
     assert response.json()["detail"] == "The user's password has been changed."
-
-
-@pytest.fixture
-def cache_down(settings):
-    """The default cache on a Redis port where nothing listens, as django-redis is deployed."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    settings.CACHES = {
-        **settings.CACHES,
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": f"redis://127.0.0.1:{port}/0",
-            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.5, "IGNORE_EXCEPTIONS": True},
-        },
-    }
 
 
 @pytest.mark.django_db

@@ -178,16 +178,7 @@ def test_a_lost_version_key_never_revives_old_pages(user):
     assert listed_ids(client) == []
 
 
-def test_endpoints_answer_from_the_database_when_the_cache_is_down(user, settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
-            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2,
-                        "IGNORE_EXCEPTIONS": True},
-        }
-    }  # fmt: skip
-    settings.DJANGO_REDIS_IGNORE_EXCEPTIONS = True
+def test_endpoints_answer_from_the_database_when_the_cache_is_down(user, cache_down):
     client = client_for(user)
     movie = MovieFactory()
 

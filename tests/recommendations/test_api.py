@@ -362,16 +362,7 @@ def test_cached_page_follows_catalog_changes(planted, user, change, title):
     assert after[planted.c.id] == "Contact"
 
 
-def test_recommendations_answer_when_the_cache_is_down(planted, user, settings):
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django_redis.cache.RedisCache",
-            "LOCATION": "redis://127.0.0.1:1/0",  # nothing listens there
-            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 0.2, "SOCKET_TIMEOUT": 0.2,
-                        "IGNORE_EXCEPTIONS": True},
-        }
-    }  # fmt: skip
-    settings.DJANGO_REDIS_IGNORE_EXCEPTIONS = True
+def test_recommendations_answer_when_the_cache_is_down(planted, user, cache_down):
     client = client_for(user)
     FavoriteMovieFactory(user=user, movie=planted.a)
     neighbour_table_build()
