@@ -13,6 +13,7 @@ from rest_framework_simplejwt.utils import datetime_from_epoch
 
 from accounts.models import User
 from accounts.selectors import user_favorite_movie_ids
+from config.serializers import BuiltOnceModelSerializer
 
 
 class InvalidCredentials(exceptions.APIException):
@@ -23,7 +24,7 @@ class InvalidCredentials(exceptions.APIException):
     default_code = "no_active_account"
 
 
-class UserDetailSerializer(serializers.ModelSerializer):
+class UserDetailSerializer(BuiltOnceModelSerializer):
     favorite_movies = serializers.SerializerMethodField()
 
     class Meta:

@@ -2,16 +2,17 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from catalog.models import Genre, Movie
+from config.serializers import BuiltOnceModelSerializer
 from tmdb.images import backdrop_url, poster_url
 
 
-class GenreSerializer(serializers.ModelSerializer):
+class GenreSerializer(BuiltOnceModelSerializer):
     class Meta:
         model = Genre
         fields = ["id", "name"]
 
 
-class MovieListSerializer(serializers.ModelSerializer):
+class MovieListSerializer(BuiltOnceModelSerializer):
     """A movie as it appears in lists (the catalog, favorites, recommendations)."""
 
     description = serializers.CharField(source="overview", help_text="TMDB's overview.")

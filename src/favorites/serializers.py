@@ -1,10 +1,11 @@
 from rest_framework import serializers
 
 from catalog.serializers import MovieListSerializer
+from config.serializers import BuiltOnceModelSerializer
 from favorites.models import FavoriteMovie
 
 
-class FavoriteMovieSerializer(serializers.ModelSerializer):
+class FavoriteMovieSerializer(BuiltOnceModelSerializer):
     movie = MovieListSerializer(read_only=True)
     added_at = serializers.DateTimeField(format="%Y-%m-%dT%H:%M:%SZ", read_only=True)
 
