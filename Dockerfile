@@ -7,7 +7,8 @@ COPY requirements/ requirements/
 RUN pip install --no-cache-dir -r requirements/prod.txt
 
 COPY . .
-RUN pip install --no-cache-dir --no-deps . \
+RUN pip install --no-cache-dir --no-deps src/core src/tmdb src/catalog src/favorites \
+       src/recommendations src/accounts \
     && DJANGO_SECRET_KEY=build-only-collectstatic-key-not-used-at-run-time-0123456789 \
        DJANGO_ALLOWED_HOSTS=localhost REDIS_URL=redis://unused:6379/0 \
        python manage.py collectstatic --noinput \

@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 APPS := accounts catalog favorites recommendations tmdb project
+# The distributions under src/, in dependency order.
+DISTS := core tmdb catalog favorites recommendations accounts
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
@@ -18,10 +20,10 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Stamps: reinstall only when a requirements file or pyproject.toml changed.
-$(VENV)/.prod: requirements/base.txt requirements/prod.txt pyproject.toml | $(BIN)/python
+# Stamps: reinstall only when a requirements file or an app's pyproject.toml changed.
+$(VENV)/.prod: requirements/base.txt requirements/prod.txt $(DISTS:%=src/%/pyproject.toml) | $(BIN)/python
 	$(BIN)/pip install --quiet -r requirements/prod.txt
-	$(BIN)/pip install --quiet --no-deps -e .
+	$(BIN)/pip install --quiet --no-deps $(DISTS:%=-e src/%)
 	@touch $@
 
 $(VENV)/.dev: $(VENV)/.prod requirements/dev.txt

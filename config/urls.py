@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
-from config.health import HealthView
+from core.api.health import HealthView
 
 api_patterns = [
     path("", include("accounts.urls")),
@@ -20,7 +20,7 @@ urlpatterns = [
     path("api/", include(api_patterns)),
 ]
 
-handler400 = "config.exceptions.json_bad_request"
-handler403 = "config.exceptions.json_permission_denied"
-handler404 = "config.exceptions.json_not_found"
-handler500 = "config.exceptions.json_server_error"
+handler400 = "core.api.exceptions.json_bad_request"
+handler403 = "core.api.exceptions.json_permission_denied"
+handler404 = "core.api.exceptions.json_not_found"
+handler500 = "core.api.exceptions.json_server_error"

@@ -1,6 +1,6 @@
 """Build the bundled demo catalog from MovieLens ml-latest-small.
 
-    python scripts/build_demo_catalog.py ../shared/data/movielens-small src/catalog/demo
+    python scripts/build_demo_catalog.py ../shared/data/movielens-small src/catalog/catalog/demo
 
 Writes movies.csv (tmdb_id, title, year, genre_ids) and genres.csv (TMDB's genre ids and names),
 and copies the dataset's README (its license) and SOURCE next to them. Nothing is invented: a

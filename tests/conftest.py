@@ -7,7 +7,7 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.tokens import RefreshToken
 
-from config import throttling
+from core.api import throttling
 from tests.accounts.factories import UserFactory
 
 

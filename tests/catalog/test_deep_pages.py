@@ -6,7 +6,7 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
-from config.pagination import DeferredJoinPaginator
+from core.api.pagination import DeferredJoinPaginator
 from tests.catalog.factories import GenreFactory, MovieFactory
 
 URL = reverse("catalog:movie-list")

@@ -6,4 +6,4 @@ def boom(request):
 
 
 urlpatterns = [path("api/boom/", boom)]
-handler500 = "config.exceptions.json_server_error"
+handler500 = "core.api.exceptions.json_server_error"

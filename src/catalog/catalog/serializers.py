@@ -2,7 +2,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from catalog.models import Genre, Movie
-from config.serializers import BuiltOnceModelSerializer
+from core.api.serializers import BuiltOnceModelSerializer
 from tmdb.images import backdrop_url, poster_url
 
 

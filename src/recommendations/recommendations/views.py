@@ -6,7 +6,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from catalog.selectors import movie_exists
-from config.pagination import page_with_links
+from core.api.pagination import page_with_links
 from recommendations import cache, selectors
 from recommendations.serializers import RecommendationSerializer
 

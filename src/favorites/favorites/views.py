@@ -4,7 +4,7 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from config.pagination import page_with_links
+from core.api.pagination import page_with_links
 from favorites import cache, selectors, services
 from favorites.models import FavoriteMovie
 from favorites.serializers import FavoriteMovieCreateSerializer, FavoriteMovieSerializer

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from catalog.serializers import MovieListSerializer
-from config.serializers import BuiltOnceModelSerializer
+from core.api.serializers import BuiltOnceModelSerializer
 from favorites.models import FavoriteMovie
 
 

@@ -22,7 +22,7 @@ from catalog.conf import catalog_settings
 from catalog.filters import MovieFilter
 from catalog.models import Movie
 from catalog.serializers import GenreSerializer, MovieDetailSerializer, MovieListSerializer
-from config.pagination import DeferredJoinPageNumberPagination
+from core.api.pagination import DeferredJoinPageNumberPagination
 from tmdb.client import TMDBClient
 from tmdb.conf import is_configured
 from tmdb.exceptions import TMDBError

@@ -13,7 +13,7 @@ from rest_framework_simplejwt.utils import datetime_from_epoch
 
 from accounts.models import User
 from accounts.selectors import user_favorite_movie_ids
-from config.serializers import BuiltOnceModelSerializer
+from core.api.serializers import BuiltOnceModelSerializer
 
 
 class InvalidCredentials(exceptions.APIException):
