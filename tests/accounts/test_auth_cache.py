@@ -7,8 +7,9 @@ from django.urls import reverse
 from rest_framework_simplejwt import tokens
 from rest_framework_simplejwt.tokens import AccessToken
 
-from accounts.cache import auth_user_get, auth_user_invalidate, auth_user_set
+from accounts.cache import user_key, user_namespace
 from accounts.models import User
+from core import versioned_cache
 from tests.accounts.factories import UserFactory
 from tests.conftest import client_for
 
@@ -127,13 +128,14 @@ def test_jwt_auth_reads_the_database_while_the_cache_is_down(
 def test_auth_user_cache_ignores_a_user_stored_after_invalidation(user):
     """A request read the user, the change committed and invalidated, then the request stores
     what it read: that copy must not be served."""
-    cached, version = auth_user_get(user.pk)
-    assert cached is None
+    key, namespace = user_key(user.pk), user_namespace(user.pk)
+    snapshot = versioned_cache.read([namespace], [key])
+    assert snapshot.entry(key) is None
 
-    auth_user_invalidate(user.pk)
-    auth_user_set(user.pk, user, version=version)
+    namespace.bump()
+    snapshot.store(key, user, timeout=60)
 
-    assert auth_user_get(user.pk)[0] is None
+    assert versioned_cache.read([namespace], [key]).entry(key) is None
 
 
 @pytest.mark.parametrize("timeout", [-1, "60", None, 1.5])

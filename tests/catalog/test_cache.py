@@ -1,15 +1,14 @@
 """Cached list/detail responses, and their invalidation when the catalog changes."""
 
-import time
-
 import pytest
-from django.core.cache import cache, caches
+from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from catalog import cache as cache_keys
 from catalog import services
+from core import versioned_cache
 from tests.catalog.factories import GenreFactory, MovieFactory, tmdb_summary
 
 LIST = reverse("catalog:movie-list")
@@ -112,7 +111,7 @@ def test_cached_read_is_one_cache_round_trip(api_client, cache_calls, endpoint):
 
 def test_uncached_list_reads_the_version_with_each_entry(api_client, cache_calls):
     MovieFactory()
-    cache_keys.cached_get("any")  # the version exists, as it does in steady state
+    versioned_cache.read([cache_keys.CATALOG])  # the version exists, as in steady state
     cache_calls.clear()
 
     api_client.get(LIST)
@@ -121,36 +120,16 @@ def test_uncached_list_reads_the_version_with_each_entry(api_client, cache_calls
     assert cache_calls == ["get_many", "get_many", "set", "set"]
 
 
-def test_entry_of_another_version_is_a_miss():
-    version, _ = cache_keys.cached_get("catalog:test")
-    cache_keys.cached_set("catalog:test", version, {"a": 1}, timeout=60)
-    assert cache_keys.cached_get("catalog:test") == (version, {"a": 1})
-
-    cache_keys.bump_catalog_version()
-
-    assert cache_keys.cached_get("catalog:test") == (version + 1, None)
-
-
 def test_list_read_before_a_bump_is_not_served_after_it(api_client, monkeypatch):
     MovieFactory()
-    store = cache_keys.cached_set
+    store = versioned_cache.Snapshot.store
 
     def bump_then_store(*args, **kwargs):  # a sync commits after the page's rows were read
-        cache_keys.bump_catalog_version()
+        cache_keys.CATALOG.bump()
         store(*args, **kwargs)
 
-    monkeypatch.setattr(cache_keys, "cached_set", bump_then_store)
+    monkeypatch.setattr(versioned_cache.Snapshot, "store", bump_then_store)
     api_client.get(LIST)
-    monkeypatch.setattr(cache_keys, "cached_set", store)
+    monkeypatch.setattr(versioned_cache.Snapshot, "store", store)
 
     assert count_queries(lambda: api_client.get(LIST)) == 2  # the count and the page, again
-
-
-def test_missing_version_is_initialised_time_based():
-    before = time.time_ns()
-
-    version, data = cache_keys.cached_get("catalog:test")
-
-    assert data is None
-    assert version >= before
-    assert cache.get(cache_keys.VERSION_KEY) == version

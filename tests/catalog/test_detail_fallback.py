@@ -9,7 +9,7 @@ from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
-from catalog.cache import bump_catalog_version
+from catalog.cache import CATALOG
 from catalog.models import Movie
 from tests.catalog.factories import GenreFactory, MovieFactory
 from tests.fakes.tmdb_server import example
@@ -90,7 +90,7 @@ def test_missing_details_are_fetched_stored_and_fetched_once(api_client, tmdb_se
     assert stored.details_synced_at is not None
 
     assert api_client.get(url(movie.pk)).json() == tmdb_body(movie)
-    bump_catalog_version()  # the cached response is gone; the stored details are read
+    CATALOG.bump()  # the cached response is gone; the stored details are read
     assert api_client.get(url(movie.pk)).json() == tmdb_body(movie)
     cache.clear()
     assert api_client.get(url(movie.pk)).json() == tmdb_body(movie)
@@ -153,7 +153,7 @@ def test_tmdb_failing_serves_the_stored_data_and_is_not_asked_again_at_once(
     assert Movie.objects.get(pk=movie.pk).details_synced_at is None
 
     assert api_client.get(url(movie.pk)).json() == stored_body(movie)  # cached
-    bump_catalog_version()  # the cached response is gone, the failure is remembered
+    CATALOG.bump()  # the cached response is gone, the failure is remembered
     again = api_client.get(url(movie.pk))
     assert again.status_code == 200
     assert again.json() == stored_body(movie)
@@ -188,7 +188,7 @@ def test_tmdb_not_configured_serves_the_stored_data_without_asking(api_client, f
 
     assert response.status_code == 200
     assert response.json() == stored_body(movie)
-    bump_catalog_version()
+    CATALOG.bump()
     assert api_client.get(url(movie.pk)).json() == stored_body(movie)
     assert fake_tmdb.requests == []
 
@@ -201,6 +201,6 @@ def test_movie_with_details_is_never_fetched(api_client, tmdb_settings, fake_tmd
     assert response.status_code == 200
     assert response.json()["runtime"] == 90
     assert response.json()["title"] == movie.title
-    bump_catalog_version()
+    CATALOG.bump()
     api_client.get(url(movie.pk))
     assert fake_tmdb.requests == []

@@ -83,14 +83,14 @@ def test_add_lost_to_a_concurrent_add_is_400_already_in_favorites(auth_client, u
     """Another request adds the same movie between this one's read and its INSERT: the unique
     constraint decides, and the answer is the same as for a movie already there."""
     movie = MovieFactory()
-    read = services._movie_for_add
+    read = services.movie_for_list
 
     def read_then_lose_the_race(**kwargs):
         found = read(**kwargs)
         FavoriteMovie.objects.create(user=user, movie=movie)
         return found
 
-    monkeypatch.setattr(services, "_movie_for_add", read_then_lose_the_race)
+    monkeypatch.setattr(services, "movie_for_list", read_then_lose_the_race)
     response = auth_client.post(LIST, {"movie_id": movie.id}, format="json")
 
     assert response.status_code == 400
@@ -103,9 +103,9 @@ def test_add_reads_the_movie_once_and_inserts(user, django_assert_num_queries):
     FavoriteMovieFactory.create_batch(3, user=user)
     movie = MovieFactory(title="Heat")
 
-    # The movie with the user's favorite count and whether it is one of them, then the INSERT
-    # in a savepoint (SAVEPOINT, INSERT, RELEASE); no read-back.
-    with django_assert_num_queries(4):
+    # The movie (the catalog's list item), the user's favorite count and whether it is one of
+    # them, then the INSERT in a savepoint (SAVEPOINT, INSERT, RELEASE); no read-back.
+    with django_assert_num_queries(5):
         response = client.post(LIST, {"movie_id": movie.id}, format="json")
 
     assert response.status_code == 201

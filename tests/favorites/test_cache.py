@@ -7,13 +7,14 @@ from django.core.cache import cache
 from django.urls import reverse
 
 from catalog import services as catalog_services
+from core import versioned_cache
 from favorites import cache as favorites_cache
 from favorites.models import FavoriteMovie
 from tests.accounts.factories import UserFactory
 from tests.catalog.factories import MovieFactory, tmdb_summary
 from tests.conftest import client_for
 from tests.favorites.factories import FavoriteMovieFactory
-from tests.favorites.helpers import record_cache_calls
+from tests.favorites.helpers import client_skipping_authentication, record_cache_calls
 
 LIST = reverse("favorites:favorite-movie-list")
 
@@ -26,7 +27,11 @@ def listed_ids(client, **params) -> list[int]:
 
 def cached_page(user_id: int, page: int = 1, page_size: int | None = None):
     key = favorites_cache.page_key(user_id=user_id, page=page, page_size=page_size)
-    return favorites_cache.get_page(user_id=user_id, key=key)[1]
+    return favorites_cache.FavoritePages(user_id).read(key).entry(key)
+
+
+def user_version(user_id: int):
+    return versioned_cache.read([favorites_cache.user_namespace(user_id)]).stamp
 
 
 def test_list_is_cached_under_the_spec_key(user):
@@ -54,10 +59,10 @@ def test_key_format_in_redis(user):
 
 
 def test_cached_page_is_one_cache_round_trip(user, monkeypatch):
-    client = client_for(user)
+    client = client_skipping_authentication(user)  # the round trips are the list's own
     FavoriteMovieFactory(user=user)
     first = client.get(LIST, {"page_size": 5}).json()
-    calls = record_cache_calls(monkeypatch, favorites_cache)
+    calls = record_cache_calls(monkeypatch, versioned_cache)
 
     second = client.get(LIST, {"page_size": 5}).json()
 
@@ -70,8 +75,9 @@ def test_page_built_for_another_version_is_a_miss(user):
     FavoriteMovieFactory(user=user)
     client.get(LIST)
     key = favorites_cache.page_key(user_id=user.id, page=1)
-    version = favorites_cache.user_version(user.id)
-    favorites_cache.set_page(key, version - 1, {"count": 0, "results": []})  # a late, slow GET
+    late = favorites_cache.FavoritePages(user.id).read(key)  # a slow GET read, then ...
+    favorites_cache.bump_user_versions([user.id])  # ... a write committed, then ...
+    late.store(key, {"count": 0, "results": []}, timeout=60)  # ... the GET stores what it read
 
     assert cached_page(user.id) is None
     assert client.get(LIST).json()["count"] == 1
@@ -123,12 +129,12 @@ def test_admin_add_invalidates(user):
 def test_user_deletion_cascades_and_bumps_their_version(user):
     FavoriteMovieFactory(user=user)
     client_for(user).get(LIST)
-    before = favorites_cache.user_version(user.id)
+    before = user_version(user.id)
 
     user.delete()
 
     assert not FavoriteMovie.objects.exists()
-    assert favorites_cache.user_version(user.id) != before
+    assert user_version(user.id) != before
 
 
 def test_catalog_sync_of_a_favorited_movie_invalidates_its_fans_only(user):
@@ -150,17 +156,18 @@ def test_no_stale_read_when_a_slow_get_fills_the_cache_after_a_write(user, monke
     GET must still show the POST's favorite (the slow GET stored it under the old version)."""
     slow, fast = client_for(user), client_for(user)
     movie = MovieFactory()
-    real_set_page = favorites_cache.set_page
+    real_store = versioned_cache.Snapshot.store
     writes = []
 
-    def interleaved_set_page(key, version, data):
-        if not writes:
-            writes.append(fast.post(LIST, {"movie_id": movie.id}, format="json").status_code)
-        real_set_page(key, version, data)
+    def interleaved_store(snapshot, key, data, **kwargs):
+        if key.startswith("favorite_movie_list_") and not writes:
+            writes.append(None)  # the POST's own stores run this again
+            writes[0] = fast.post(LIST, {"movie_id": movie.id}, format="json").status_code
+        real_store(snapshot, key, data, **kwargs)
 
-    monkeypatch.setattr(favorites_cache, "set_page", interleaved_set_page)
+    monkeypatch.setattr(versioned_cache.Snapshot, "store", interleaved_store)
     stale = slow.get(LIST).json()
-    monkeypatch.setattr(favorites_cache, "set_page", real_set_page)
+    monkeypatch.setattr(versioned_cache.Snapshot, "store", real_store)
 
     assert writes == [201]
     assert stale["count"] == 0  # the slow GET answered with what it had read

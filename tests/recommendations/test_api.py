@@ -7,14 +7,12 @@ import types
 
 import pytest
 from django.conf import settings as django_settings
-from django.core.cache import cache
 from django.core.cache.backends import locmem
 from django.urls import reverse
 from django.utils import timezone
 
-from favorites import cache as favorites_cache
-from favorites.selectors import favorites_version
-from recommendations import cache as recommendations_cache
+from core import versioned_cache
+from favorites.selectors import favorites_namespace
 from recommendations import selectors, services
 from recommendations.services import neighbour_table_build
 from tests.accounts.factories import UserFactory
@@ -276,14 +274,14 @@ def test_second_get_is_a_cached_page(planted, user, django_assert_num_queries, m
     # favorites, neighbours, recently favorited, TMDB popularity, page movies
     with django_assert_num_queries(5):
         first = client.get(RECOMMENDATIONS).json()
-    calls = record_cache_calls(monkeypatch, recommendations_cache, favorites_cache, selectors)
+    calls = record_cache_calls(monkeypatch, versioned_cache, selectors)
     with django_assert_num_queries(0):
         second = client.get(RECOMMENDATIONS).json()
 
     assert second == first
     assert calls == ["get_many"]  # build, favorites and movies versions, and the page together
     key = f"recommendations_{user.id}_build_{build.pk}"  # the picks, for the other pages
-    picks = cache.get(key, version=favorites_version(user_id=user.id))
+    picks = versioned_cache.read([favorites_namespace(user_id=user.id)], [key]).entry(key)
     assert [pick.movie_id for pick in picks[:2]] == ids(first["results"])[:2]
 
 

@@ -8,9 +8,10 @@ from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.tokens import Token
 from rest_framework_simplejwt.utils import get_md5_hash_password
 
-from accounts import cache
+from accounts.cache import user_key, user_namespace
 from accounts.conf import accounts_settings
 from accounts.models import User
+from core import versioned_cache
 
 
 class _CSRFCheck(CsrfViewMiddleware):
@@ -42,11 +43,12 @@ class JWTCookieAuthentication(JWTAuthentication):
         user_id = validated_token.get(jwt_settings.USER_ID_CLAIM)
         if not accounts_settings.USER_CACHE_TIMEOUT or user_id is None:
             return super().get_user(validated_token)
-        user, version = cache.auth_user_get(user_id)
+        key = user_key(user_id)
+        snapshot = versioned_cache.read([user_namespace(user_id)], [key])
+        user = snapshot.entry(key)
         if user is None:
             user = super().get_user(validated_token)  # the database, and simplejwt's checks
-            if version is not None:
-                cache.auth_user_set(user_id, user, version=version)
+            snapshot.store(key, user, timeout=accounts_settings.USER_CACHE_TIMEOUT)
             return user
         self._check_cached_user(user, validated_token)
         return user

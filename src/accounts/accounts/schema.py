@@ -1,8 +1,83 @@
-"""OpenAPI description of the cookie-aware JWT authentication (a Bearer scheme)."""
+"""OpenAPI description of the accounts endpoints: the cookie-aware JWT authentication (a Bearer
+scheme), examples and shared responses."""
 
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse
+
+from accounts.serializers import ErrorDetailSerializer
 
 
 class JWTCookieScheme(SimpleJWTScheme):
     target_class = "accounts.authentication.JWTCookieAuthentication"
     name = "jwtAuth"
+
+
+USER_EXAMPLE = {"id": 1, "username": "testuser", "email": "test@example.com", "favorite_movies": []}
+TOKEN_EXAMPLE = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIn0.c2lnbmF0dXJl"  # noqa: S105 (a documentation example)
+INVALID_TOKEN = "Token is invalid or expired"  # noqa: S105 (an error message)
+
+THROTTLED = OpenApiResponse(
+    ErrorDetailSerializer, description="Rate limit exceeded (see Retry-After)."
+)
+UNAUTHENTICATED = OpenApiResponse(ErrorDetailSerializer, description="Missing or invalid token.")
+INVALID_REFRESH = OpenApiResponse(
+    ErrorDetailSerializer,
+    description="Invalid, expired or revoked refresh token.",
+    examples=[OpenApiExample("Invalid refresh", value={"detail": INVALID_TOKEN})],
+)
+INVALID_REGISTRATION = OpenApiResponse(
+    description="Invalid or missing fields, duplicate username/email."
+)
+INVALID_CREDENTIALS = OpenApiResponse(
+    OpenApiTypes.OBJECT,
+    description="Invalid credentials, or missing fields (field errors).",
+    examples=[
+        OpenApiExample(
+            "Wrong password",
+            value={"detail": "No active account found with the given credentials"},
+        )
+    ],
+)
+NO_REFRESH_TOKEN = OpenApiResponse(OpenApiTypes.OBJECT, description="No refresh token given.")
+LOGGED_OUT = OpenApiResponse(description="Logged out.")
+
+REGISTER_EXAMPLES = [
+    OpenApiExample(
+        "Register",
+        value={"username": "testuser", "email": "test@example.com", "password": "s3cret-Pass!"},
+        request_only=True,
+    ),
+    OpenApiExample("Created", value=USER_EXAMPLE, response_only=True, status_codes=["201"]),
+    OpenApiExample(
+        "Duplicate",
+        value={
+            "username": ["A user with that username already exists."],
+            "email": ["This field must be unique."],
+        },
+        response_only=True,
+        status_codes=["400"],
+    ),
+]
+LOGIN_EXAMPLES = [
+    OpenApiExample(
+        "Login", value={"username": "testuser", "password": "s3cret-Pass!"}, request_only=True
+    ),
+    OpenApiExample(
+        "Tokens",
+        value={"access": TOKEN_EXAMPLE, "refresh": TOKEN_EXAMPLE, "user": USER_EXAMPLE},
+        response_only=True,
+        status_codes=["200"],
+    ),
+]
+REFRESH_EXAMPLES = [
+    OpenApiExample("Refresh", value={"refresh": TOKEN_EXAMPLE}, request_only=True),
+    OpenApiExample(
+        "New tokens",
+        value={"access": TOKEN_EXAMPLE, "refresh": TOKEN_EXAMPLE},
+        response_only=True,
+        status_codes=["200"],
+    ),
+]
+LOGOUT_EXAMPLE = OpenApiExample("Logout", value={"refresh": TOKEN_EXAMPLE}, request_only=True)
+ME_EXAMPLE = OpenApiExample("Me", value=USER_EXAMPLE, response_only=True)

@@ -1,15 +1,7 @@
-from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, transaction
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers
 from rest_framework.validators import UniqueValidator
-from rest_framework_simplejwt.exceptions import TokenError
-from rest_framework_simplejwt.serializers import TokenObtainPairSerializer, TokenRefreshSerializer
-from rest_framework_simplejwt.settings import api_settings as jwt_settings
-from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
-from rest_framework_simplejwt.tokens import RefreshToken
-from rest_framework_simplejwt.utils import datetime_from_epoch
+from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 
 from accounts.models import User
 from accounts.selectors import user_favorite_movie_ids
@@ -50,14 +42,6 @@ class UserRegisterSerializer(serializers.ModelSerializer):
         model = User
         fields = ["username", "email", "password"]
 
-    def validate(self, attrs: dict) -> dict:
-        candidate = User(username=attrs["username"], email=attrs["email"])
-        try:
-            validate_password(attrs["password"], user=candidate)
-        except DjangoValidationError as exc:
-            raise serializers.ValidationError({"password": list(exc.messages)}) from exc
-        return attrs
-
 
 class TokenObtainSerializer(TokenObtainPairSerializer):
     """simplejwt's pair plus the user, with the spec's 400 for wrong credentials."""
@@ -77,83 +61,9 @@ class TokenPairResponseSerializer(serializers.Serializer):
     user = UserDetailSerializer()
 
 
-class _RefreshToken(RefreshToken):
-    """simplejwt's refresh token without its own blacklist query: the serializer's single read
-    checks the blacklist together with the token's row and user."""
-
-    def check_blacklist(self) -> None:
-        pass
-
-
-class TokenRefreshRequestSerializer(TokenRefreshSerializer):
-    """Rotates the refresh token; a token whose user is gone or inactive is just invalid.
-
-    simplejwt's own ``validate`` loads the user three times and runs two ``get_or_create``: this
-    one reads the token's outstanding row with its blacklist entry and user in one query, then
-    inserts the blacklist row and the rotated token's row in one transaction. The blacklist row is
-    unique per token, so of two refreshes of the same token racing, only one succeeds.
-    """
-
+class TokenRefreshRequestSerializer(serializers.Serializer):
     refresh = serializers.CharField(
         help_text="In cookie mode it may be omitted: the cookie is used."
-    )
-    token_class = _RefreshToken
-
-    def validate(self, attrs: dict) -> dict:
-        raw = attrs["refresh"]
-        refresh = self.token_class(raw)  # signature, expiry, type and jti
-        jti = refresh[jwt_settings.JTI_CLAIM]
-        try:
-            outstanding = OutstandingToken.objects.select_related("user", "blacklistedtoken").get(
-                jti=jti
-            )
-        except OutstandingToken.DoesNotExist:
-            outstanding = None
-        if outstanding is not None and hasattr(outstanding, "blacklistedtoken"):
-            raise TokenError("Token is blacklisted")
-        user = self._token_user(refresh, outstanding)
-
-        data = {"access": str(refresh.access_token)}
-        if not jwt_settings.ROTATE_REFRESH_TOKENS:
-            return data
-        try:
-            with transaction.atomic():
-                if jwt_settings.BLACKLIST_AFTER_ROTATION:
-                    if outstanding is None:  # issued without being recorded: record it now
-                        outstanding = _outstanding_create(refresh, token=raw, user=user)
-                    BlacklistedToken.objects.create(token=outstanding)
-                refresh.set_jti()
-                refresh.set_exp()
-                refresh.set_iat()
-                data["refresh"] = str(refresh)
-                _outstanding_create(refresh, token=data["refresh"], user=user)
-        except IntegrityError as exc:  # a concurrent refresh of this token blacklisted it first
-            raise TokenError("Token is blacklisted") from exc
-        return data
-
-    @staticmethod
-    def _token_user(refresh: RefreshToken, outstanding: OutstandingToken | None) -> User | None:
-        """The token's user, checked as simplejwt does; None when the token names no user."""
-        user_id = refresh.get(jwt_settings.USER_ID_CLAIM)
-        if not user_id:
-            return None
-        user = outstanding.user if outstanding is not None else None
-        if user is None or str(getattr(user, jwt_settings.USER_ID_FIELD)) != str(user_id):
-            user = User.objects.filter(**{jwt_settings.USER_ID_FIELD: user_id}).first()
-        if user is None or not jwt_settings.USER_AUTHENTICATION_RULE(user):
-            raise TokenError("User is gone or inactive")
-        return user
-
-
-def _outstanding_create(
-    refresh: RefreshToken, *, token: str, user: User | None
-) -> OutstandingToken:
-    return OutstandingToken.objects.create(
-        jti=refresh[jwt_settings.JTI_CLAIM],
-        user=user,
-        token=token,
-        created_at=refresh.current_time,
-        expires_at=datetime_from_epoch(refresh["exp"]),
     )
 
 

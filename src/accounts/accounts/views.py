@@ -1,5 +1,4 @@
-from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema
+from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
@@ -7,10 +6,9 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import TokenError
 
-from accounts import services
+from accounts import schema, services
 from accounts.cookies import delete_token_cookies, refresh_token_from, set_token_cookies
 from accounts.serializers import (
-    ErrorDetailSerializer,
     LogoutRequestSerializer,
     TokenObtainSerializer,
     TokenPairResponseSerializer,
@@ -20,25 +18,11 @@ from accounts.serializers import (
     UserRegisterSerializer,
 )
 
-USER_EXAMPLE = {"id": 1, "username": "testuser", "email": "test@example.com", "favorite_movies": []}
-TOKEN_EXAMPLE = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIn0.c2lnbmF0dXJl"  # noqa: S105 (a documentation example)
-INVALID_TOKEN = "Token is invalid or expired"  # noqa: S105 (an error message)
-
-_throttled = OpenApiResponse(
-    ErrorDetailSerializer, description="Rate limit exceeded (see Retry-After)."
-)
-_unauthenticated = OpenApiResponse(ErrorDetailSerializer, description="Missing or invalid token.")
-_invalid_refresh = OpenApiResponse(
-    ErrorDetailSerializer,
-    description="Invalid, expired or revoked refresh token.",
-    examples=[OpenApiExample("Invalid refresh", value={"detail": INVALID_TOKEN})],
-)
-
 
 class InvalidRefreshToken(exceptions.AuthenticationFailed):
     """The spec's exact body: ``{"detail": "Token is invalid or expired"}`` (no ``code`` key)."""
 
-    default_detail = INVALID_TOKEN
+    default_detail = schema.INVALID_TOKEN
     default_code = "token_not_valid"
 
 
@@ -54,32 +38,10 @@ class RegisterView(APIView):
         request=UserRegisterSerializer,
         responses={
             201: UserDetailSerializer,
-            400: OpenApiResponse(
-                description="Invalid or missing fields, duplicate username/email."
-            ),
-            429: _throttled,
+            400: schema.INVALID_REGISTRATION,
+            429: schema.THROTTLED,
         },
-        examples=[
-            OpenApiExample(
-                "Register",
-                value={
-                    "username": "testuser",
-                    "email": "test@example.com",
-                    "password": "s3cret-Pass!",
-                },
-                request_only=True,
-            ),
-            OpenApiExample("Created", value=USER_EXAMPLE, response_only=True, status_codes=["201"]),
-            OpenApiExample(
-                "Duplicate",
-                value={
-                    "username": ["A user with that username already exists."],
-                    "email": ["This field must be unique."],
-                },
-                response_only=True,
-                status_codes=["400"],
-            ),
-        ],
+        examples=schema.REGISTER_EXAMPLES,
     )
     def post(self, request: Request) -> Response:
         serializer = UserRegisterSerializer(data=request.data)
@@ -100,31 +62,10 @@ class TokenObtainView(APIView):
         request=TokenObtainSerializer,
         responses={
             200: TokenPairResponseSerializer,
-            400: OpenApiResponse(
-                OpenApiTypes.OBJECT,
-                description="Invalid credentials, or missing fields (field errors).",
-                examples=[
-                    OpenApiExample(
-                        "Wrong password",
-                        value={"detail": "No active account found with the given credentials"},
-                    )
-                ],
-            ),
-            429: _throttled,
+            400: schema.INVALID_CREDENTIALS,
+            429: schema.THROTTLED,
         },
-        examples=[
-            OpenApiExample(
-                "Login",
-                value={"username": "testuser", "password": "s3cret-Pass!"},
-                request_only=True,
-            ),
-            OpenApiExample(
-                "Tokens",
-                value={"access": TOKEN_EXAMPLE, "refresh": TOKEN_EXAMPLE, "user": USER_EXAMPLE},
-                response_only=True,
-                status_codes=["200"],
-            ),
-        ],
+        examples=schema.LOGIN_EXAMPLES,
     )
     def post(self, request: Request) -> Response:
         serializer = TokenObtainSerializer(data=request.data, context={"request": request})
@@ -146,28 +87,21 @@ class TokenRefreshView(APIView):
         request=TokenRefreshRequestSerializer,
         responses={
             200: TokenRefreshResponseSerializer,
-            400: OpenApiResponse(OpenApiTypes.OBJECT, description="No refresh token given."),
-            401: _invalid_refresh,
-            429: _throttled,
+            400: schema.NO_REFRESH_TOKEN,
+            401: schema.INVALID_REFRESH,
+            429: schema.THROTTLED,
         },
-        examples=[
-            OpenApiExample("Refresh", value={"refresh": TOKEN_EXAMPLE}, request_only=True),
-            OpenApiExample(
-                "New tokens",
-                value={"access": TOKEN_EXAMPLE, "refresh": TOKEN_EXAMPLE},
-                response_only=True,
-                status_codes=["200"],
-            ),
-        ],
+        examples=schema.REFRESH_EXAMPLES,
     )
     def post(self, request: Request) -> Response:
         token = refresh_token_from(request)
         serializer = TokenRefreshRequestSerializer(data={"refresh": token} if token else {})
+        serializer.is_valid(raise_exception=True)
         try:
-            serializer.is_valid(raise_exception=True)
+            tokens = services.refresh_token_use(token=serializer.validated_data["refresh"])
         except TokenError as exc:
             raise InvalidRefreshToken() from exc
-        response = Response(serializer.validated_data)
+        response = Response(tokens)
         set_token_cookies(request, response)
         return response
 
@@ -186,11 +120,11 @@ class LogoutView(APIView):
         tags=["auth"],
         request=LogoutRequestSerializer,
         responses={
-            204: OpenApiResponse(description="Logged out."),
-            400: OpenApiResponse(description="No refresh token given."),
-            401: _invalid_refresh,
+            204: schema.LOGGED_OUT,
+            400: schema.NO_REFRESH_TOKEN,
+            401: schema.INVALID_REFRESH,
         },
-        examples=[OpenApiExample("Logout", value={"refresh": TOKEN_EXAMPLE}, request_only=True)],
+        examples=[schema.LOGOUT_EXAMPLE],
     )
     def post(self, request: Request) -> Response:
         token = refresh_token_from(request)
@@ -215,8 +149,8 @@ class MeView(APIView):
 
     @extend_schema(
         tags=["auth"],
-        responses={200: UserDetailSerializer, 401: _unauthenticated},
-        examples=[OpenApiExample("Me", value=USER_EXAMPLE, response_only=True)],
+        responses={200: UserDetailSerializer, 401: schema.UNAUTHENTICATED},
+        examples=[schema.ME_EXAMPLE],
     )
     def get(self, request: Request) -> Response:
         return Response(UserDetailSerializer(request.user).data)

@@ -1,21 +1,10 @@
-from django.conf import settings
-from django.core.checks import Error, Tags, register
+from django.core.checks import CheckMessage, Tags, register
 
 from catalog.conf import DEFAULTS, catalog_settings
+from core.checks import Rule, positive_int, settings_messages
 
 
 @register(Tags.compatibility)
-def check_catalog_settings(app_configs, **kwargs) -> list[Error]:
-    errors = []
-    unknown = set(getattr(settings, "CATALOG", {})) - set(DEFAULTS)
-    if unknown:
-        errors.append(
-            Error(f"Unknown CATALOG settings: {', '.join(sorted(unknown))}", id="catalog.E001")
-        )
-    for name in DEFAULTS:
-        value = getattr(catalog_settings, name)
-        if not isinstance(value, int) or value < 1:
-            errors.append(
-                Error(f"CATALOG['{name}'] must be a positive integer.", id="catalog.E002")
-            )
-    return errors
+def check_catalog_settings(app_configs, **kwargs) -> list[CheckMessage]:
+    rule = Rule(tuple(DEFAULTS), positive_int, "must be a positive integer", "catalog.E002")
+    return settings_messages(catalog_settings, label="catalog", rules=[rule])

@@ -1,8 +1,6 @@
 from django.db import models
 from django.db.models import Q
 
-from catalog.querysets import MovieQuerySet
-
 
 class Genre(models.Model):
     """A TMDB movie genre; the primary key is TMDB's genre id."""
@@ -39,8 +37,6 @@ class Movie(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
-
-    objects = MovieQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]

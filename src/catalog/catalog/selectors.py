@@ -1,18 +1,14 @@
 """Reads of the catalog. Other apps use these (never the models' managers directly)."""
 
-from collections.abc import Iterable
-
 from django.db.models import F, QuerySet
 
+from catalog.items import LIST_ITEM_FIELDS
 from catalog.models import Genre, Movie
-from catalog.querysets import MovieQuerySet
-
-LIST_FIELDS = ("id", "title", "release_date", "overview", "poster_path")
 
 
-def movie_list() -> MovieQuerySet:
+def movie_list() -> QuerySet[Movie]:
     """Movies with only the columns a list item shows; filtering and ordering come after."""
-    return Movie.objects.only(*LIST_FIELDS)
+    return Movie.objects.only(*LIST_ITEM_FIELDS)
 
 
 def movie_detail(*, movie_id: int) -> Movie:
@@ -20,8 +16,9 @@ def movie_detail(*, movie_id: int) -> Movie:
     return Movie.objects.prefetch_related("genres").get(pk=movie_id)
 
 
-def movies_by_ids(*, movie_ids: Iterable[int]) -> QuerySet[Movie]:
-    return Movie.objects.only(*LIST_FIELDS).filter(pk__in=list(movie_ids))
+def movie_for_list(*, movie_id: int) -> Movie | None:
+    """One movie with only the columns a list item shows; None if there is no such movie."""
+    return movie_list().filter(pk=movie_id).first()
 
 
 def movie_exists(*, movie_id: int) -> bool:

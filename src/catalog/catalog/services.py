@@ -1,23 +1,33 @@
-"""Writes to the catalog: TMDB syncs and the demo catalog. Each page of a sync is upserted in its
-own transaction (keyed on ``tmdb_id``), so a failure midway leaves every finished page whole and
-a rerun converges. Receivers learn of changes through ``catalog.signals.movies_changed``."""
+"""Writes to the catalog: TMDB syncs, the demo catalog, and details fetched for a visitor.
+
+Each page of a sync is upserted in its own transaction (keyed on ``tmdb_id``), so a failure
+midway leaves every finished page whole and a rerun converges. Receivers learn of changes
+through ``catalog.signals.movies_changed``."""
 
 import csv
 import datetime
 import functools
+import logging
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
+from catalog.cache import details_failed_key
+from catalog.conf import catalog_settings
 from catalog.models import Genre, Movie, SyncState
+from catalog.selectors import movie_detail
 from catalog.signals import movies_changed
 from tmdb.client import TMDBClient
-from tmdb.exceptions import TMDBNotFound
+from tmdb.conf import is_configured
+from tmdb.exceptions import TMDBError, TMDBNotFound
 from tmdb.types import Genre as TMDBGenre
 from tmdb.types import MovieDetails, MovieSummary, Page
+
+logger = logging.getLogger(__name__)
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
 SUMMARY_FIELDS = [
@@ -206,6 +216,34 @@ def movie_changes_sync(
     return summary
 
 
+@dataclass(frozen=True)
+class MovieDetail:
+    movie: Movie
+    cache_timeout: int  # seconds the movie may be served as it is
+
+
+def movie_detail_load(*, movie_id: int) -> MovieDetail:
+    """One movie with its genres, for a visitor: details it lacks are fetched from TMDB once
+    (one try: someone is waiting). If TMDB fails, what is stored is served, and TMDB is not
+    asked again for that movie before ``CATALOG['DETAILS_RETRY_AFTER']`` seconds, which is also
+    how long the incomplete movie may be cached. Raises ``Movie.DoesNotExist``."""
+    movie = movie_detail(movie_id=movie_id)
+    if movie.details_synced_at or movie.tmdb_missing_at or not is_configured():
+        return MovieDetail(movie, catalog_settings.CACHE_TIMEOUT)
+    failed_key = details_failed_key(movie.pk)
+    if not cache.get(failed_key):
+        try:
+            with TMDBClient.from_settings(max_retries=0) as client:
+                return MovieDetail(
+                    movie_details_refresh(movie=movie, client=client),
+                    catalog_settings.CACHE_TIMEOUT,
+                )
+        except TMDBError as exc:  # TMDBNotFound included: recorded, complete from the next read
+            logger.warning("TMDB details for movie %s unavailable: %s", movie.pk, exc)
+            cache.set(failed_key, True, timeout=catalog_settings.DETAILS_RETRY_AFTER)
+    return MovieDetail(movie, catalog_settings.DETAILS_RETRY_AFTER)
+
+
 def movie_details_refresh(*, movie: Movie, client: TMDBClient) -> Movie:
     """Fetch one movie's details from TMDB and store them; raises ``tmdb`` errors (after
     recording a ``TMDBNotFound``, so the id is not asked for again)."""
@@ -215,7 +253,7 @@ def movie_details_refresh(*, movie: Movie, client: TMDBClient) -> Movie:
         Movie.objects.filter(pk=movie.pk).update(tmdb_missing_at=timezone.now())
         raise
     movies_upsert([details])
-    return Movie.objects.prefetch_related("genres").get(pk=movie.pk)
+    return movie_detail(movie_id=movie.pk)
 
 
 def demo_catalog_load(*, directory: Path = DEMO_DIR, batch_size: int = 2000) -> int:

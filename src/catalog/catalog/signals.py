@@ -1,9 +1,12 @@
-"""The catalog's public signal. Sent after the transaction that changed movies has committed.
+"""The catalog's public signals, sent after the transaction that changed movies has committed.
 
-Receivers get ``movie_ids``: the ids (our primary keys) of the movies whose stored data changed,
-so caches that show movies (the catalog's own, other apps') can drop what is stale.
+Receivers get ``movie_ids``: the ids (our primary keys) of the movies concerned, so caches that
+show movies (the catalog's own, other apps') can drop what is stale.
 """
 
 from django.dispatch import Signal
 
+# Movies whose stored data changed (a sync, the demo catalog, an admin save).
 movies_changed = Signal()
+# Movies deleted (the admin, a QuerySet.delete).
+movies_removed = Signal()

@@ -1,22 +1,12 @@
-"""The favorites app's settings: ``settings.FAVORITES`` over these defaults, read on each access."""
+"""The favorites app's settings: ``settings.FAVORITES`` over these defaults."""
 
-from typing import Any
+from core.conf import AppSettings
 
-from django.conf import settings
-
-DEFAULTS: dict[str, Any] = {
+DEFAULTS = {
     # Seconds a user's cached favorites page lives (any change invalidates it at once).
     "CACHE_TIMEOUT": 60 * 15,
     # Most favorites one user may keep (a bound on list size and abuse).
     "MAX_PER_USER": 10_000,
 }
 
-
-class _AppSettings:
-    def __getattr__(self, name: str) -> Any:
-        if name not in DEFAULTS:
-            raise AttributeError(f"Unknown FAVORITES setting: {name}")
-        return getattr(settings, "FAVORITES", {}).get(name, DEFAULTS[name])
-
-
-favorites_settings = _AppSettings()
+favorites_settings = AppSettings("FAVORITES", DEFAULTS)

@@ -1,14 +1,12 @@
 import datetime
 from collections.abc import Iterable, Iterator
-from typing import Any
 
 from django.db.models import Count, QuerySet
 
-from favorites.cache import user_version, user_version_with
+from catalog.items import list_item_fields
+from core.versioned_cache import Namespace
+from favorites.cache import user_namespace
 from favorites.models import FavoriteMovie
-
-LIST_MOVIE_FIELDS = ("movie__id", "movie__title", "movie__release_date", "movie__overview",
-                     "movie__poster_path")  # fmt: skip
 
 
 def favorite_list(*, user_id: int) -> QuerySet[FavoriteMovie]:
@@ -16,7 +14,7 @@ def favorite_list(*, user_id: int) -> QuerySet[FavoriteMovie]:
     return (
         FavoriteMovie.objects.filter(user_id=user_id)
         .select_related("movie")
-        .only("id", "added_at", "user_id", *LIST_MOVIE_FIELDS)
+        .only("id", "added_at", "user_id", *list_item_fields("movie"))
         .order_by("-added_at", "-id")
     )
 
@@ -55,13 +53,7 @@ def most_favorited_movie_ids(*, since: datetime.datetime, limit: int) -> list[in
     return list(ranked.values_list("movie_id", flat=True)[:limit])
 
 
-def favorites_version(*, user_id: int) -> int | None:
-    """A token that changes whenever the user's favorites change (None: cache unavailable).
-    Other apps key their per-user caches on it to be invalidated with the favorites."""
-    return user_version(user_id)
-
-
-def favorites_version_with(*, user_id: int, keys: list[str]) -> tuple[int | None, dict[str, Any]]:
-    """``favorites_version`` and the cached values of ``keys`` (the caller's own keys, default
-    cache version; absent when missing), read in one cache round trip."""
-    return user_version_with(user_id, keys)
+def favorites_namespace(*, user_id: int) -> Namespace:
+    """The cache namespace bumped whenever what the user's favorites show changes: other apps
+    stamp their per-user entries with it (``core.versioned_cache``) to be invalidated with them."""
+    return user_namespace(user_id)

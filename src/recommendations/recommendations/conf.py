@@ -1,11 +1,8 @@
-"""The recommendations app's settings: ``settings.RECOMMENDATIONS`` over these defaults, read on
-each access so ``override_settings`` works."""
+"""The recommendations app's settings: ``settings.RECOMMENDATIONS`` over these defaults."""
 
-from typing import Any
+from core.conf import AppSettings
 
-from django.conf import settings
-
-DEFAULTS: dict[str, Any] = {
+DEFAULTS = {
     # Model (see recommendations.engine.ModelParams): neighbours kept per movie, and weights.
     "NEIGHBOURS": 100,
     "ALPHA": 0.75,
@@ -20,12 +17,4 @@ DEFAULTS: dict[str, Any] = {
     "POPULAR_WINDOW_DAYS": 30,
 }
 
-
-class _AppSettings:
-    def __getattr__(self, name: str) -> Any:
-        if name not in DEFAULTS:
-            raise AttributeError(f"Unknown RECOMMENDATIONS setting: {name}")
-        return getattr(settings, "RECOMMENDATIONS", {}).get(name, DEFAULTS[name])
-
-
-recommendations_settings = _AppSettings()
+recommendations_settings = AppSettings("RECOMMENDATIONS", DEFAULTS)

@@ -7,7 +7,8 @@ from dataclasses import dataclass, replace
 from django.core.cache import cache
 from django.utils import timezone
 
-from catalog.selectors import movie_ids_by_popularity, movies_by_ids
+from catalog.items import movie_list_items
+from catalog.selectors import movie_ids_by_popularity
 from favorites.selectors import favorite_movie_ids, most_favorited_movie_ids
 from recommendations.conf import recommendations_settings
 from recommendations.engine import rank
@@ -101,20 +102,17 @@ def similar_picks(*, movie_id: int) -> list[Pick]:
     ]
 
 
-def hydrate(picks: list[Pick], *, reason: str = "Because you liked {title}") -> list:
-    """The movies of ``picks`` (one query), each with ``score`` and a ``reason``: the pick's
-    own, or ``reason`` formatted with the title of the movie it is most similar to."""
+def hydrate(picks: list[Pick], *, reason: str = "Because you liked {title}") -> list[dict]:
+    """The catalog's list items of ``picks`` (one query), each with ``score`` and a ``reason``:
+    the pick's own, or ``reason`` formatted with the title of the movie it is most similar to."""
     wanted = {p.movie_id for p in picks} | {p.because for p in picks if p.because}
-    movies = {movie.pk: movie for movie in movies_by_ids(movie_ids=wanted)}
+    items = movie_list_items(movie_ids=wanted)
     result = []
     for pick in picks:
-        movie = movies.get(pick.movie_id)
-        if movie is None:  # deleted since the build
+        item = items.get(pick.movie_id)
+        if item is None:  # deleted since the build
             continue
-        because = movies.get(pick.because) if pick.because else None
-        movie.score = pick.score
-        movie.reason = pick.reason or (
-            reason.format(title=because.title) if because else POPULAR_ON_TMDB
-        )
-        result.append(movie)
+        because = items.get(pick.because) if pick.because else None
+        explained = reason.format(title=because["title"]) if because else POPULAR_ON_TMDB
+        result.append({**item, "score": pick.score, "reason": pick.reason or explained})
     return result

@@ -1,11 +1,8 @@
-"""The tmdb app's settings: ``settings.TMDB`` over these defaults, read on every access so
-``override_settings`` works in tests."""
+"""The tmdb app's settings: ``settings.TMDB`` over these defaults."""
 
-from typing import Any
+from core.conf import AppSettings
 
-from django.conf import settings
-
-DEFAULTS: dict[str, Any] = {
+DEFAULTS = {
     # v3 API key, sent as the ``api_key`` query parameter.
     "API_KEY": "",
     # v4 read access token, sent as ``Authorization: Bearer``; preferred over API_KEY.
@@ -22,15 +19,7 @@ DEFAULTS: dict[str, Any] = {
     "LANGUAGE": "en-US",
 }
 
-
-class _AppSettings:
-    def __getattr__(self, name: str) -> Any:
-        if name not in DEFAULTS:
-            raise AttributeError(f"Unknown TMDB setting: {name}")
-        return getattr(settings, "TMDB", {}).get(name, DEFAULTS[name])
-
-
-tmdb_settings = _AppSettings()
+tmdb_settings = AppSettings("TMDB", DEFAULTS)
 
 
 def is_configured() -> bool:

@@ -1,8 +1,21 @@
+"""Pages of the API's lists: ``?page=`` and ``?page_size=`` with the spec's 400, deep pages
+through a deferred join, counts cached per version, and cached pages served with fresh links."""
+
+import hashlib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
 from django.core.paginator import Page, Paginator
+from django.db.models import QuerySet
 from rest_framework.exceptions import APIException, NotFound
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
+from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
+
+from core import versioned_cache
+from core.versioned_cache import Namespace, Snapshot
 
 
 class InvalidPageError(APIException):
@@ -56,10 +69,43 @@ class DeferredJoinPaginator(Paginator):
         return self._get_page(self.object_list.filter(pk__in=page_pks), number, self)
 
 
-class DeferredJoinPageNumberPagination(StrictPageNumberPagination):
-    """``StrictPageNumberPagination`` whose deep pages skip their offset in the ids only."""
+@dataclass(frozen=True)
+class CountCache:
+    """Where the counts of a list are cached: under ``<key_prefix>:<digest of the query>``,
+    valid for the current versions of ``namespaces``, for ``timeout()`` seconds."""
 
-    django_paginator_class = DeferredJoinPaginator
+    namespaces: Sequence[Namespace]
+    key_prefix: str
+    timeout: Callable[[], float]
+
+    def count(self, queryset: QuerySet) -> int:
+        query = queryset.query.clone()
+        query.clear_ordering(force=True)  # every ordering of one filter shares its count
+        digest = hashlib.sha256(str(query).encode()).hexdigest()[:32]
+        return versioned_cache.cached(
+            self.namespaces, f"{self.key_prefix}:{digest}", queryset.count, timeout=self.timeout()
+        )
+
+
+class CachedCountPagination(StrictPageNumberPagination):
+    """Deferred-join pages whose count is cached (``count_cache``): a COUNT over a large
+    filtered table scans, and every page of the same filter shares it."""
+
+    count_cache: CountCache
+
+    def django_paginator_class(self, object_list: QuerySet, per_page: int) -> Paginator:
+        """DRF builds its paginator through this attribute; here, one with the cached count."""
+        paginator = DeferredJoinPaginator(object_list, per_page)
+        paginator.count = self.count_cache.count(object_list)  # a cached_property: set it
+        return paginator
+
+
+def plain_int(text: str | None) -> int | None:
+    """``text`` as an integer if it is ASCII digits only ("²" and "٣" are digits to
+    ``str.isdigit`` but not page numbers), else None."""
+    if text is None or not (text.isascii() and text.isdigit()):
+        return None
+    return int(text)
 
 
 def page_with_links(request: Request, data: dict, page: int, page_size: int) -> dict:
@@ -79,3 +125,41 @@ def page_with_links(request: Request, data: dict, page: int, page_size: int) -> 
         "previous": previous,
         "results": data["results"],
     }
+
+
+class PageCache(Protocol):
+    """Where a per-user list keeps its pages: their keys, and the read of the versions they
+    hold for together with a page, in one round trip."""
+
+    @property
+    def timeout(self) -> float: ...
+
+    def page_key(self, page: int, page_size: int | None) -> str: ...
+
+    def read(self, key: str | None) -> Snapshot: ...
+
+
+def cached_page_response(
+    request: Request,
+    pagination: StrictPageNumberPagination,
+    pages: PageCache,
+    compute: Callable[[], dict[str, Any]],
+) -> Response:
+    """The requested page from ``pages`` when stored for the current versions, else
+    ``compute()`` (the paginated body; it raises the 400 of an invalid page), stored
+    without its links. A page asked for by anything but plain numbers ("last") is not cached."""
+    number = plain_int(request.query_params.get(pagination.page_query_param, "1"))
+    size_text = request.query_params.get(pagination.page_size_query_param)
+    size = plain_int(size_text)
+    page_size = pagination.get_page_size(request) or 0
+    cacheable = number is not None and (size_text is None or size is not None)
+    key = pages.page_key(number, page_size if size_text else None) if cacheable else None
+    snapshot = pages.read(key)
+    data = snapshot.entry(key) if key else None
+    if data is not None:
+        return Response(page_with_links(request, data, number or 1, page_size))
+    body = compute()
+    if key:
+        cached = {"count": body["count"], "results": body["results"]}
+        snapshot.store(key, cached, timeout=pages.timeout)
+    return Response(body)

@@ -1,0 +1,23 @@
+"""The movie list item, the one projection of the catalog that other apps show: the columns it
+reads and the items themselves, as ``MovieListSerializer`` renders them."""
+
+from collections.abc import Iterable
+from typing import Any
+
+from catalog.models import Movie
+from catalog.serializers import MovieListSerializer
+
+LIST_ITEM_FIELDS = ("id", "title", "release_date", "overview", "poster_path")
+
+
+def list_item_fields(relation: str = "") -> list[str]:
+    """The columns a list item reads, through ``relation`` (a foreign key to a movie) if given:
+    for ``only()`` on another app's queryset that joins the movie."""
+    return [f"{relation}__{name}" if relation else name for name in LIST_ITEM_FIELDS]
+
+
+def movie_list_items(*, movie_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """The list items of these movies, by id (missing ids: deleted movies): one query."""
+    movies = list(Movie.objects.only(*LIST_ITEM_FIELDS).filter(pk__in=list(movie_ids)))
+    items = MovieListSerializer(movies, many=True).data
+    return {movie.pk: item for movie, item in zip(movies, items, strict=True)}

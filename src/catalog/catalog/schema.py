@@ -1,0 +1,52 @@
+"""OpenAPI examples and shared responses of the catalog's endpoints."""
+
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse
+
+POSTER = "https://image.tmdb.org/t/p/w500/uXDfjJbdP4ijW5hWSBrPrlKpxab.jpg"
+MOVIE_ITEM_EXAMPLE = {
+    "id": 1,
+    "title": "Toy Story",
+    "release_date": "1995-10-30",
+    "description": "Led by Woody, Andy's toys live happily in his room until...",
+    "poster_path": POSTER,
+}
+MOVIE_DETAIL_EXAMPLE = {
+    **MOVIE_ITEM_EXAMPLE,
+    "genres": [{"id": 16, "name": "Animation"}, {"id": 35, "name": "Comedy"}],
+    "runtime": 81,
+    "vote_average": 7.97,
+    "vote_count": 18000,
+    "overview": MOVIE_ITEM_EXAMPLE["description"],
+    "backdrop_path": "https://image.tmdb.org/t/p/w1280/3Rfvhy1Nl6sSGJwyjb0QiZzZYlB.jpg",
+    "tmdb_id": 862,
+    "release_year": 1995,
+}
+
+INVALID_PAGE = OpenApiResponse(
+    description="Invalid page, page size or filter value.",
+    examples=[OpenApiExample("Invalid page", value={"detail": "Invalid page."})],
+)
+MOVIE_NOT_FOUND = OpenApiResponse(
+    description="Movie does not exist.",
+    examples=[OpenApiExample("Not found", value={"detail": "Not found."})],
+)
+
+MOVIE_PAGE = OpenApiExample(
+    "A page",
+    value={
+        "count": 9733,
+        "next": "http://127.0.0.1:8000/api/movies/?page=2",
+        "previous": None,
+        "results": [MOVIE_ITEM_EXAMPLE],
+    },
+    response_only=True,
+    status_codes=["200"],
+)
+MOVIE_DETAIL = OpenApiExample(
+    "A movie", value=MOVIE_DETAIL_EXAMPLE, response_only=True, status_codes=["200"]
+)
+GENRES = OpenApiExample(
+    "Genres",
+    value=[{"id": 28, "name": "Action"}, {"id": 12, "name": "Adventure"}],
+    response_only=True,
+)

@@ -1,0 +1,105 @@
+"""Cache entries that a version bump invalidates at once: the one caching scheme of every app.
+
+A *namespace* is a version key: global (``catalog:version``), per user
+(``favorite_movie_list_<id>_version``), or several combined (a recommendations page holds for
+the user's favorites, the movies and the build). An entry is stored under a stable key as
+``(stamp, data)``, the stamp being the versions read *before* the data was read from the
+database. A read fetches the versions and the entries in one round trip (``get_many``) and takes
+an entry with any other stamp as a miss; a bump moves a version on, so every entry stored under
+the old one is a miss from then on (no key scan, no delete race). A slow request that read the
+data before a change committed stores it under the old stamp, which no reader accepts any more.
+
+The rules, the same for every namespace:
+
+- a missing version (never set, or evicted) starts at the current time in nanoseconds, a value
+  no evicted version can have had, so a lost version never revives old entries;
+- a bump increments the version; a version that is missing has nothing stale to invalidate;
+- with the cache down (reads return nothing and writes are lost, as django-redis is deployed
+  with ``IGNORE_EXCEPTIONS``) the stamp is None: every read misses and nothing is stored.
+"""
+
+import contextlib
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.core.cache import cache
+
+T = TypeVar("T")
+Stamp = tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class Namespace:
+    """The version key under whose current value entries are valid."""
+
+    version_key: str
+
+    def bump(self) -> None:
+        """Invalidate every entry stored under this namespace; call once the change committed."""
+        bump(self)
+
+
+def bump(*namespaces: Namespace) -> None:
+    for namespace in namespaces:
+        with contextlib.suppress(ValueError):  # no version: nothing stored under it is current
+            cache.incr(namespace.version_key)
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """What one read found: the stamp (the namespaces' versions; None when the cache is
+    unavailable) and the raw values of the other keys read (absent when missing)."""
+
+    stamp: Stamp | None
+    found: dict[str, Any]
+
+    def entry(self, key: str) -> Any:
+        """The data stored under ``key`` for this stamp; None on a miss."""
+        stored = self.found.get(key)
+        if self.stamp is None or stored is None or stored[0] != self.stamp:
+            return None
+        return stored[1]
+
+    def extended(self, *versions: Any) -> "Snapshot":
+        """This snapshot whose stamp also holds versions kept elsewhere (e.g. a build id)."""
+        return Snapshot(None if self.stamp is None else (*self.stamp, *versions), self.found)
+
+    def store(self, key: str, data: Any, *, timeout: float | None) -> None:
+        """Store ``data``, read from the database after this snapshot was taken."""
+        if self.stamp is not None:
+            cache.set(key, (self.stamp, data), timeout=timeout)
+
+
+def read(namespaces: Sequence[Namespace], keys: Iterable[str] = ()) -> Snapshot:
+    """The namespaces' versions and the values of ``keys``, in one round trip while the
+    versions exist (two more to start a missing one)."""
+    version_keys = [namespace.version_key for namespace in namespaces]
+    found = cache.get_many([*version_keys, *keys])
+    versions = [found.pop(key, None) for key in version_keys]
+    missing = [key for key, version in zip(version_keys, versions, strict=True) if version is None]
+    if missing:
+        for key in missing:
+            cache.add(key, time.time_ns(), timeout=None)  # another request may win: keep its
+        started = cache.get_many(missing)
+        versions = [
+            started.get(key) if v is None else v
+            for key, v in zip(version_keys, versions, strict=True)
+        ]
+        if any(version is None for version in versions):
+            return Snapshot(None, found)  # the cache keeps nothing: it is down
+    return Snapshot(tuple(versions), found)
+
+
+def cached(
+    namespaces: Sequence[Namespace], key: str, compute: Callable[[], T], *, timeout: float | None
+) -> T:
+    """The entry under ``key`` for the namespaces' current versions, else ``compute()``,
+    stored for them."""
+    snapshot = read(namespaces, [key])
+    data = snapshot.entry(key)
+    if data is None:
+        data = compute()
+        snapshot.store(key, data, timeout=timeout)
+    return data

@@ -1,0 +1,37 @@
+"""OpenAPI examples and shared responses of the recommendations endpoints."""
+
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse
+
+ITEM = {
+    "id": 2,
+    "title": "Heat",
+    "release_date": "1995-12-15",
+    "description": "Obsessive master thief Neil McCauley leads a top-notch crew...",
+    "poster_path": "https://image.tmdb.org/t/p/w500/umSVjVdbVwtx5ryCA2QXL44Durm.jpg",
+    "score": 0.8123,
+    "reason": "Because you liked The Godfather",
+}
+
+INVALID_PAGE = OpenApiResponse(
+    description="Invalid page.",
+    examples=[OpenApiExample("Invalid page", value={"detail": "Invalid page."})],
+)
+UNAUTHENTICATED = OpenApiResponse(description="Missing or invalid token.")
+MOVIE_NOT_FOUND = OpenApiResponse(
+    description="Movie does not exist.",
+    examples=[OpenApiExample("Not found", value={"detail": "Not found."})],
+)
+
+
+def page_example(name: str, item: dict) -> OpenApiExample:
+    return OpenApiExample(
+        name,
+        value={"count": 1, "next": None, "previous": None, "results": [item]},
+        response_only=True,
+        status_codes=["200"],
+    )
+
+
+PERSONAL = page_example("Personal", ITEM)
+COLD_START = page_example("Cold start", {**ITEM, "score": 0.99, "reason": "Popular on TMDB"})
+SIMILAR = page_example("Similar", {**ITEM, "reason": "Similar to The Godfather"})
