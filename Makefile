@@ -3,7 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
-APPS := accounts catalog favorites recommendations tmdb project
+APPS := core accounts catalog favorites recommendations tmdb project
 # The distributions under src/, in dependency order.
 DISTS := core tmdb catalog favorites recommendations accounts
 HOST ?= 127.0.0.1

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import versioned_cache
-from favorites.selectors import favorites_namespace
+from favorites.cache import user_namespace as favorites_namespace
 from recommendations import selectors, services
 from recommendations.services import neighbour_table_build
 from tests.accounts.factories import UserFactory
@@ -281,7 +281,7 @@ def test_second_get_is_a_cached_page(planted, user, django_assert_num_queries, m
     assert second == first
     assert calls == ["get_many"]  # build, favorites and movies versions, and the page together
     key = f"recommendations_{user.id}_build_{build.pk}"  # the picks, for the other pages
-    picks = versioned_cache.read([favorites_namespace(user_id=user.id)], [key]).entry(key)
+    picks = versioned_cache.read([favorites_namespace(user.id)], [key]).entry(key)
     assert [pick.movie_id for pick in picks[:2]] == ids(first["results"])[:2]
 
 

@@ -16,6 +16,8 @@ def page_key(*, user_id: int, page: int, page_size: int | None = None) -> str:
 
 
 def user_namespace(user_id: int) -> Namespace:
+    """Bumped whenever what the user's favorites show changes. Other apps stamp their per-user
+    entries with it too, to be invalidated with the user's favorites (recommendations)."""
     return Namespace(f"favorite_movie_list_{user_id}_version")
 
 

@@ -4,8 +4,6 @@ from collections.abc import Iterable, Iterator
 from django.db.models import Count, QuerySet
 
 from catalog.items import list_item_fields
-from core.versioned_cache import Namespace
-from favorites.cache import user_namespace
 from favorites.models import FavoriteMovie
 
 
@@ -51,9 +49,3 @@ def most_favorited_movie_ids(*, since: datetime.datetime, limit: int) -> list[in
     recent = FavoriteMovie.objects.filter(added_at__gte=since).values("movie_id")
     ranked = recent.annotate(fans=Count("id")).order_by("-fans", "movie_id")
     return list(ranked.values_list("movie_id", flat=True)[:limit])
-
-
-def favorites_namespace(*, user_id: int) -> Namespace:
-    """The cache namespace bumped whenever what the user's favorites show changes: other apps
-    stamp their per-user entries with it (``core.versioned_cache``) to be invalidated with them."""
-    return user_namespace(user_id)

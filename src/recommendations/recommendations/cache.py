@@ -1,6 +1,6 @@
 """Per-user caches of recommendations (``core.versioned_cache``). Both hold for one
 neighbour-table build and one version of the user's favorites namespace (named by
-``favorites.selectors``), so a new build or any change to the user's favorites invalidates them:
+``favorites.cache``), so a new build or any change to the user's favorites invalidates them:
 
 - picks, ``recommendations_<user_id>_build_<build_id>``, stamped with the favorites version:
   movie ids, scores and reasons for every page (the costly part to compute);
@@ -17,7 +17,7 @@ from collections.abc import Callable
 
 from core import versioned_cache
 from core.versioned_cache import Namespace, Snapshot
-from favorites.selectors import favorites_namespace
+from favorites.cache import user_namespace as favorites_namespace
 from recommendations.conf import recommendations_settings
 from recommendations.selectors import CURRENT_BUILD_KEY, Pick, served_build_id
 
@@ -49,7 +49,7 @@ class RecommendationPages:
         return page_key(user_id=self.user_id, page=page, page_size=page_size)
 
     def read(self, key: str | None) -> Snapshot:
-        namespaces = [favorites_namespace(user_id=self.user_id), MOVIES]
+        namespaces = [favorites_namespace(self.user_id), MOVIES]
         snapshot = versioned_cache.read(namespaces, [CURRENT_BUILD_KEY, *([key] if key else [])])
         self.build_id = served_build_id(snapshot.found.get(CURRENT_BUILD_KEY))
         return snapshot.extended(self.build_id)
@@ -57,7 +57,7 @@ class RecommendationPages:
     def picks(self, compute: Callable[[], list[Pick]]) -> list[Pick]:
         """The user's picks for the build ``read`` found, computed once per favorites version."""
         return versioned_cache.cached(
-            [favorites_namespace(user_id=self.user_id)],
+            [favorites_namespace(self.user_id)],
             picks_key(self.user_id, self.build_id),
             compute,
             timeout=self.timeout,
