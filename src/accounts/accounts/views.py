@@ -26,11 +26,20 @@ class InvalidRefreshToken(exceptions.AuthenticationFailed):
     default_code = "token_not_valid"
 
 
-class RegisterView(APIView):
-    """Create an account. Send the password only over HTTPS."""
+class _AnonymousView(APIView):
+    """An endpoint called without credentials (each one throttled by its scope)."""
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
+
+    def get_authenticate_header(self, request: Request) -> str:
+        """A bad refresh token is a 401, which says how to authenticate."""
+        return 'Bearer realm="api"'
+
+
+class RegisterView(_AnonymousView):
+    """Create an account. Send the password only over HTTPS."""
+
     throttle_scope = "register"
 
     @extend_schema(
@@ -50,11 +59,9 @@ class RegisterView(APIView):
         return Response(UserDetailSerializer(user).data, status=status.HTTP_201_CREATED)
 
 
-class TokenObtainView(APIView):
+class TokenObtainView(_AnonymousView):
     """Log in: an access and a refresh token, plus the user."""
 
-    authentication_classes: list = []
-    permission_classes = [AllowAny]
     throttle_scope = "token"
 
     @extend_schema(
@@ -75,11 +82,9 @@ class TokenObtainView(APIView):
         return response
 
 
-class TokenRefreshView(APIView):
+class TokenRefreshView(_AnonymousView):
     """Exchange a refresh token for a new access token; the refresh token is rotated."""
 
-    authentication_classes: list = []
-    permission_classes = [AllowAny]
     throttle_scope = "refresh"
 
     @extend_schema(
@@ -105,15 +110,10 @@ class TokenRefreshView(APIView):
         set_token_cookies(request, response)
         return response
 
-    def get_authenticate_header(self, request: Request) -> str:
-        return 'Bearer realm="api"'
 
-
-class LogoutView(APIView):
+class LogoutView(_AnonymousView):
     """Revoke a refresh token (and, in cookie mode, clear the token cookies)."""
 
-    authentication_classes: list = []
-    permission_classes = [AllowAny]
     throttle_scope = "refresh"
 
     @extend_schema(
@@ -137,9 +137,6 @@ class LogoutView(APIView):
         response = Response(status=status.HTTP_204_NO_CONTENT)
         delete_token_cookies(response)
         return response
-
-    def get_authenticate_header(self, request: Request) -> str:
-        return 'Bearer realm="api"'
 
 
 class MeView(APIView):

@@ -1,6 +1,8 @@
 """OpenAPI examples and shared responses of the catalog's endpoints."""
 
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse
+from drf_spectacular.utils import OpenApiExample
+
+from core.api.schema import INVALID_PAGE, NOT_FOUND, detail_response
 
 POSTER = "https://image.tmdb.org/t/p/w500/uXDfjJbdP4ijW5hWSBrPrlKpxab.jpg"
 MOVIE_ITEM_EXAMPLE = {
@@ -22,14 +24,10 @@ MOVIE_DETAIL_EXAMPLE = {
     "release_year": 1995,
 }
 
-INVALID_PAGE = OpenApiResponse(
-    description="Invalid page, page size or filter value.",
-    examples=[OpenApiExample("Invalid page", value={"detail": "Invalid page."})],
+INVALID_LIST_QUERY = detail_response(
+    "Invalid page, page size or filter value.", **{"Invalid page": INVALID_PAGE}
 )
-MOVIE_NOT_FOUND = OpenApiResponse(
-    description="Movie does not exist.",
-    examples=[OpenApiExample("Not found", value={"detail": "Not found."})],
-)
+MOVIE_NOT_FOUND = detail_response("Movie does not exist.", **{"Not found": NOT_FOUND})
 
 MOVIE_PAGE = OpenApiExample(
     "A page",

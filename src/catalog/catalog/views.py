@@ -26,7 +26,7 @@ class MoviePagination(CachedCountPagination):
     list=extend_schema(
         tags=["movies"],
         summary="List movies",
-        responses={200: MovieListSerializer(many=True), 400: schema.INVALID_PAGE},
+        responses={200: MovieListSerializer(many=True), 400: schema.INVALID_LIST_QUERY},
         examples=[schema.MOVIE_PAGE],
     ),
     retrieve=extend_schema(

@@ -2,6 +2,8 @@
 
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 
+from core.api.schema import INVALID_PAGE, NOT_AUTHENTICATED, NOT_FOUND, detail_response
+
 FAVORITE_EXAMPLE = {
     "id": 7,
     "movie": {
@@ -14,22 +16,9 @@ FAVORITE_EXAMPLE = {
     "added_at": "2026-11-25T10:30:00Z",
 }
 
-UNAUTHENTICATED = OpenApiResponse(
-    description="Missing or invalid token.",
-    examples=[
-        OpenApiExample(
-            "No token", value={"detail": "Authentication credentials were not provided."}
-        )
-    ],
-)
-NOT_FOUND = OpenApiResponse(
-    description="No such favorite of yours.",
-    examples=[OpenApiExample("Not found", value={"detail": "Not found."})],
-)
-INVALID_PAGE = OpenApiResponse(
-    description="Invalid page.",
-    examples=[OpenApiExample("Invalid page", value={"detail": "Invalid page."})],
-)
+UNAUTHENTICATED = detail_response("Missing or invalid token.", **{"No token": NOT_AUTHENTICATED})
+FAVORITE_NOT_FOUND = detail_response("No such favorite of yours.", **{"Not found": NOT_FOUND})
+INVALID_PAGE_RESPONSE = detail_response("Invalid page.", **{"Invalid page": INVALID_PAGE})
 INVALID_ADD = OpenApiResponse(
     description="Movie already in favorites, or invalid movie id.",
     examples=[

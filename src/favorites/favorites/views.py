@@ -16,7 +16,7 @@ from favorites.serializers import FavoriteMovieCreateSerializer, FavoriteMovieSe
         summary="List favorite movies",
         responses={
             200: FavoriteMovieSerializer(many=True),
-            400: schema.INVALID_PAGE,
+            400: schema.INVALID_PAGE_RESPONSE,
             401: schema.UNAUTHENTICATED,
         },
         examples=[schema.FAVORITE_PAGE],
@@ -37,7 +37,7 @@ from favorites.serializers import FavoriteMovieCreateSerializer, FavoriteMovieSe
         responses={
             204: OpenApiResponse(description="Removed; no body."),
             401: schema.UNAUTHENTICATED,
-            404: schema.NOT_FOUND,
+            404: schema.FAVORITE_NOT_FOUND,
         },
     ),
 )

@@ -2,6 +2,8 @@
 
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 
+from core.api.schema import INVALID_PAGE, NOT_FOUND, detail_response
+
 ITEM = {
     "id": 2,
     "title": "Heat",
@@ -12,15 +14,9 @@ ITEM = {
     "reason": "Because you liked The Godfather",
 }
 
-INVALID_PAGE = OpenApiResponse(
-    description="Invalid page.",
-    examples=[OpenApiExample("Invalid page", value={"detail": "Invalid page."})],
-)
+INVALID_PAGE_RESPONSE = detail_response("Invalid page.", **{"Invalid page": INVALID_PAGE})
 UNAUTHENTICATED = OpenApiResponse(description="Missing or invalid token.")
-MOVIE_NOT_FOUND = OpenApiResponse(
-    description="Movie does not exist.",
-    examples=[OpenApiExample("Not found", value={"detail": "Not found."})],
-)
+MOVIE_NOT_FOUND = detail_response("Movie does not exist.", **{"Not found": NOT_FOUND})
 
 
 def page_example(name: str, item: dict) -> OpenApiExample:

@@ -37,7 +37,7 @@ class RecommendationListView(_PicksView):
         summary="Your recommendations",
         responses={
             200: RecommendationSerializer(many=True),
-            400: schema.INVALID_PAGE,
+            400: schema.INVALID_PAGE_RESPONSE,
             401: schema.UNAUTHENTICATED,
         },
         examples=[schema.PERSONAL, schema.COLD_START],
@@ -66,7 +66,7 @@ class SimilarMovieListView(_PicksView):
         summary="Similar movies",
         responses={
             200: RecommendationSerializer(many=True),
-            400: schema.INVALID_PAGE,
+            400: schema.INVALID_PAGE_RESPONSE,
             404: schema.MOVIE_NOT_FOUND,
         },
         examples=[schema.SIMILAR],
