@@ -10,10 +10,10 @@ from catalog.serializers import MovieListSerializer
 LIST_ITEM_FIELDS = ("id", "title", "release_date", "overview", "poster_path")
 
 
-def list_item_fields(relation: str = "") -> list[str]:
-    """The columns a list item reads, through ``relation`` (a foreign key to a movie) if given:
+def list_item_fields(relation: str) -> list[str]:
+    """The columns a list item reads, through ``relation`` (a foreign key to a movie):
     for ``only()`` on another app's queryset that joins the movie."""
-    return [f"{relation}__{name}" if relation else name for name in LIST_ITEM_FIELDS]
+    return [f"{relation}__{name}" for name in LIST_ITEM_FIELDS]
 
 
 def movie_list_items(*, movie_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
