@@ -74,9 +74,9 @@ def phase_sync() -> dict[str, Any]:
     common.ensure_database(name)
     common.setup_django(database=common.database_url(name), redis_url=common.BENCH_REDIS_URL)
     from catalog import services
-    from tests.fakes.tmdb_server import FakeTMDB
     from tmdb.client import TMDBClient
     from tmdb.conf import tmdb_settings
+    from tmdb.testing.server import FakeTMDB
 
     # Time spent in the database: wrap the upsert both syncs call.
     upsert_seconds = [0.0]

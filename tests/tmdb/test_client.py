@@ -6,8 +6,7 @@ from collections.abc import Callable
 import pytest
 import requests
 
-from tests.fakes.clock import FakeClock
-from tests.fakes.tmdb_server import ID_STRIDE, FakeTMDB
+from tests.tmdb.clock import FakeClock
 from tmdb.client import TMDBClient
 from tmdb.exceptions import (
     TMDBAuthError,
@@ -17,6 +16,7 @@ from tmdb.exceptions import (
     TMDBRateLimited,
     TMDBUnavailable,
 )
+from tmdb.testing.server import ID_STRIDE, FakeTMDB
 from tmdb.types import ChangedItem, Genre, MovieDetails, MovieSummary
 
 MakeClient = Callable[..., TMDBClient]

@@ -6,7 +6,7 @@ import time
 import pytest
 import requests
 
-from tests.fakes.tmdb_server import FakeTMDB
+from tmdb.testing.server import FakeTMDB
 
 
 def get(server: FakeTMDB, path: str, **params: str) -> requests.Response:

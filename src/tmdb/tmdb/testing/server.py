@@ -1,5 +1,8 @@
-"""A fake TMDB: a real HTTP server on 127.0.0.1 serving recorded TMDB responses under ``/3/``,
-with fault injection and a log of every request, for tests of code that calls TMDB.
+"""A fake TMDB: a real HTTP server on 127.0.0.1 serving recorded TMDB responses (``examples/``,
+provenance in ``examples/SOURCE.txt``) under ``/3/``, with fault injection and a log of every
+request, for tests of code that calls TMDB.
+
+    from tmdb.testing.server import FakeTMDB
 
     with FakeTMDB() as tmdb:
         client = TMDBClient(api_key=tmdb.api_key, base_url=tmdb.base_url)
@@ -30,9 +33,9 @@ from types import TracebackType
 from typing import Any, Literal, Self
 from urllib.parse import parse_qsl, urlsplit
 
-EXAMPLES_DIR = Path(__file__).parent / "tmdb_examples"
+EXAMPLES_DIR = Path(__file__).parent / "examples"
 API_KEY = "test-api-key"
-READ_ACCESS_TOKEN = "test-read-access-token"
+READ_ACCESS_TOKEN = "test-read-access-token"  # noqa: S105 (the fake's own, not a secret)
 ID_STRIDE = 10_000_000
 MAX_PAGE = 500
 CHANGES_PER_PAGE = 100
