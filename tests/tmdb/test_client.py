@@ -367,27 +367,7 @@ def test_rate_cap_spaces_requests(
     assert clock.now() == pytest.approx(0.45)
 
 
-def test_a_given_session_gets_the_retries_and_stays_open(fake_tmdb: FakeTMDB) -> None:
-    closed: list[bool] = []
-
-    class Session(requests.Session):
-        def close(self) -> None:
-            closed.append(True)
-            super().close()
-
-    session = Session()
-    fake_tmdb.fail_next("/3/", status=500)
-    with TMDBClient(
-        api_key=fake_tmdb.api_key, base_url=fake_tmdb.base_url, session=session
-    ) as client:
-        client.genres()
-
-    assert len(fake_tmdb.requests) == 2
-    assert closed == []
-    session.close()
-
-
-def test_context_manager_closes_its_own_session(
+def test_context_manager_closes_the_session(
     monkeypatch: pytest.MonkeyPatch, fake_tmdb: FakeTMDB
 ) -> None:
     sessions: list[requests.Session] = []

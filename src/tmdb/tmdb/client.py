@@ -69,7 +69,6 @@ class TMDBClient:
         language: str | None = "en-US",
         backoff_factor: float = 0.5,
         backoff_max: float = 30.0,
-        session: requests.Session | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
@@ -81,8 +80,7 @@ class TMDBClient:
         self._headers = {"Accept": "application/json"}
         if read_access_token:
             self._headers["Authorization"] = f"Bearer {read_access_token}"
-        self._owns_session = session is None
-        self._session = requests.Session() if session is None else session
+        self._session = requests.Session()
         retry = Retry(
             total=max_retries,
             allowed_methods=frozenset({"GET"}),
@@ -174,9 +172,8 @@ class TMDBClient:
     # Plumbing
 
     def close(self) -> None:
-        """Close the session, unless it was passed in (its owner closes it)."""
-        if self._owns_session:
-            self._session.close()
+        """Close the pooled connections."""
+        self._session.close()
 
     def __enter__(self) -> Self:
         return self
