@@ -35,7 +35,6 @@ DEMO_MOVIES = 9733
 # Scenario variants, cycled through request after request.
 FILTER_GENRES = ["18", "35", "28", "27", "878"]  # Drama, Comedy, Action, Horror, Science Fiction
 SEARCH_WORDS = ["love", "night", "dragon", "midnight city", "lost"]
-FILTER_PAGE_SIZE = 20
 
 
 # Phase 1: the demo catalog on SQLite.
