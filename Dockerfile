@@ -6,6 +6,7 @@ WORKDIR /app
 COPY requirements/ requirements/
 RUN pip install --no-cache-dir -r requirements/prod.txt
 
+# Only what the image runs: .dockerignore keeps tests, bench, docs, scripts and local state out.
 COPY . .
 RUN pip install --no-cache-dir --no-deps src/core src/tmdb src/catalog src/favorites \
        src/recommendations src/accounts \

@@ -85,7 +85,7 @@ bench-scale: $(VENV)/.dev bench-services  ## Load test of list/favorites at 1x, 
 	$(WRK)
 	$(BIN)/python -m bench.load scale
 
-bench-seed: $(VENV)/.dev bench-services  ## Seed the load test's database (manage.py seed_benchmark)
+bench-seed: $(VENV)/.dev bench-services  ## Seed the load test's database (the data of manage.py seed_benchmark)
 	$(BIN)/python -m bench.load seed
 
 bench-inprocess: $(VENV)/.dev bench-services  ## The in-process benchmarks, one after the other

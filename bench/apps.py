@@ -2,8 +2,8 @@ from django.apps import AppConfig
 
 
 class BenchConfig(AppConfig):
-    """Benchmark tooling (``manage.py seed_benchmark``); installed by the dev and bench
-    settings only, never in production."""
+    """Benchmark tooling (``manage.py seed_benchmark``); installed by ``bench.settings`` only,
+    never by ``config.settings``."""
 
     name = "bench"
     verbose_name = "Benchmarks"

@@ -35,7 +35,6 @@ DEMO_MOVIES = 9733
 # Scenario variants, cycled through request after request.
 FILTER_GENRES = ["18", "35", "28", "27", "878"]  # Drama, Comedy, Action, Horror, Science Fiction
 SEARCH_WORDS = ["love", "night", "dragon", "midnight city", "lost"]
-FILTER_PAGE_SIZE = 20
 
 
 # Phase 1: the demo catalog on SQLite.
@@ -74,9 +73,9 @@ def phase_sync() -> dict[str, Any]:
     common.ensure_database(name)
     common.setup_django(database=common.database_url(name), redis_url=common.BENCH_REDIS_URL)
     from catalog import services
-    from tests.fakes.tmdb_server import FakeTMDB
     from tmdb.client import TMDBClient
     from tmdb.conf import tmdb_settings
+    from tmdb.testing.server import FakeTMDB
 
     # Time spent in the database: wrap the upsert both syncs call.
     upsert_seconds = [0.0]

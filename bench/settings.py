@@ -1,12 +1,22 @@
-"""Benchmark settings: the test settings (DEBUG off, fast hashing, TMDB unconfigured) on the
-PostgreSQL/Redis named by ``DATABASE_URL``/``REDIS_URL``, which ``bench.common`` sets first."""
+"""Benchmark settings: the test settings (DEBUG off, TMDB unconfigured) with the bench app
+installed, on the PostgreSQL/Redis named by ``DATABASE_URL``/``REDIS_URL`` (``bench.common``
+sets them for the in-process benchmarks). Also the settings of ``manage.py seed_benchmark``:
+
+    DJANGO_SETTINGS_MODULE=bench.settings DATABASE_URL=postgres://... \
+        python manage.py seed_benchmark --noinput
+"""
 
 import warnings
 
+from config.settings import base
 from config.settings.test import *  # noqa: F403
-from config.settings.test import REST_FRAMEWORK
+from config.settings.test import INSTALLED_APPS, REST_FRAMEWORK
 
 DEBUG = False
+# Only here: `manage.py seed_benchmark` exists under these settings, never under config.settings.
+INSTALLED_APPS = [*INSTALLED_APPS, "bench"]
+# Production's hashers, not the tests' MD5: seed_benchmark's users log in at production's cost.
+PASSWORD_HASHERS = base.PASSWORD_HASHERS
 # Django's test client sends Host: testserver.
 ALLOWED_HOSTS = ["testserver", "127.0.0.1", "localhost"]
 # The write throttle still runs (its cache round trips are part of the cost) but never trips.

@@ -5,8 +5,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from tests.fakes.tmdb_server import FakeTMDB
 from tmdb.client import TMDBClient
+from tmdb.testing.server import FakeTMDB
 
 # urllib3 sleeps ``backoff_factor * 2 ** (n - 1)`` before the n-th retry but not before the first,
 # and ``TMDBClient.from_settings`` takes no backoff setting: with one retry, code that builds its

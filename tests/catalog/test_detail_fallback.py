@@ -12,7 +12,7 @@ from django.utils import timezone
 from catalog.cache import CATALOG
 from catalog.models import Movie
 from tests.catalog.factories import GenreFactory, MovieFactory
-from tests.fakes.tmdb_server import example
+from tmdb.testing.server import example
 
 pytestmark = pytest.mark.django_db
 

@@ -13,8 +13,8 @@ from catalog.models import Genre, Movie, SyncState
 from catalog.signals import movies_changed
 from tests.catalog.conftest import CLIENT_RETRIES
 from tests.catalog.factories import MovieFactory
-from tests.fakes.tmdb_server import ID_STRIDE, example
 from tmdb.exceptions import TMDBUnavailable
+from tmdb.testing.server import ID_STRIDE, example
 
 pytestmark = pytest.mark.django_db
 

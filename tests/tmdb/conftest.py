@@ -3,9 +3,9 @@ from typing import Any
 
 import pytest
 
-from tests.fakes.clock import FakeClock
-from tests.fakes.tmdb_server import FakeTMDB
+from tests.tmdb.clock import FakeClock
 from tmdb.client import TMDBClient
+from tmdb.testing.server import FakeTMDB
 
 MakeClient = Callable[..., TMDBClient]
 

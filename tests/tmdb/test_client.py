@@ -6,8 +6,7 @@ from collections.abc import Callable
 import pytest
 import requests
 
-from tests.fakes.clock import FakeClock
-from tests.fakes.tmdb_server import ID_STRIDE, FakeTMDB
+from tests.tmdb.clock import FakeClock
 from tmdb.client import TMDBClient
 from tmdb.exceptions import (
     TMDBAuthError,
@@ -17,6 +16,7 @@ from tmdb.exceptions import (
     TMDBRateLimited,
     TMDBUnavailable,
 )
+from tmdb.testing.server import ID_STRIDE, FakeTMDB
 from tmdb.types import ChangedItem, Genre, MovieDetails, MovieSummary
 
 MakeClient = Callable[..., TMDBClient]
@@ -83,10 +83,6 @@ def test_movie_serves_registered_details(client: TMDBClient, fake_tmdb: FakeTMDB
         (lambda c: c.upcoming(page=2), "/3/movie/upcoming"),
         (lambda c: c.trending(page=2), "/3/trending/movie/day"),
         (lambda c: c.trending("week", page=2), "/3/trending/movie/week"),
-        (lambda c: c.discover(page=2), "/3/discover/movie"),
-        (lambda c: c.search("fight", page=2), "/3/search/movie"),
-        (lambda c: c.recommendations(550, page=2), "/3/movie/550/recommendations"),
-        (lambda c: c.similar(550, page=2), "/3/movie/550/similar"),
     ],
 )
 def test_movie_lists(client: TMDBClient, fake_tmdb: FakeTMDB, call, path: str) -> None:
@@ -99,30 +95,6 @@ def test_movie_lists(client: TMDBClient, fake_tmdb: FakeTMDB, call, path: str) -
     (request,) = fake_tmdb.requests_to(path)
     assert request.query["page"] == "2"
     assert request.query["language"] == "en-US"
-
-
-def test_search_sends_the_query(client: TMDBClient, fake_tmdb: FakeTMDB) -> None:
-    page = client.search("RRRrrrr")
-
-    assert page.results[0].title == "RRRrrrr!!!"
-    assert fake_tmdb.requests_to("/3/search/movie")[0].query["query"] == "RRRrrrr"
-
-
-def test_discover_filters_take_tmdb_names_and_values(
-    client: TMDBClient, fake_tmdb: FakeTMDB
-) -> None:
-    client.discover(
-        with_genres="28|12",
-        primary_release_date__gte=datetime.date(2020, 1, 1),
-        include_adult=False,
-        region=None,
-    )
-
-    query = fake_tmdb.requests_to("/3/discover/movie")[0].query
-    assert query["with_genres"] == "28|12"
-    assert query["primary_release_date.gte"] == "2020-01-01"
-    assert query["include_adult"] == "false"
-    assert "region" not in query
 
 
 def test_unknown_trending_window_is_refused_before_any_request(
@@ -234,12 +206,14 @@ def test_page_out_of_range(client: TMDBClient) -> None:
     assert "Invalid page" in str(raised.value)
 
 
-def test_validation_error_body(client: TMDBClient) -> None:
+def test_validation_error_body(client: TMDBClient, fake_tmdb: FakeTMDB) -> None:
+    fake_tmdb.fail_next("/3/", status=422)
+
     with pytest.raises(TMDBBadRequest) as raised:
-        client.search("")
+        client.popular()
 
     assert (raised.value.status_code, raised.value.tmdb_code) == (422, None)
-    assert str(raised.value) == "GET /search/movie: query must be provided"
+    assert str(raised.value) == "GET /movie/popular: query must be provided"
 
 
 def test_error_without_a_json_body(client: TMDBClient, fake_tmdb: FakeTMDB) -> None:
@@ -393,27 +367,7 @@ def test_rate_cap_spaces_requests(
     assert clock.now() == pytest.approx(0.45)
 
 
-def test_a_given_session_gets_the_retries_and_stays_open(fake_tmdb: FakeTMDB) -> None:
-    closed: list[bool] = []
-
-    class Session(requests.Session):
-        def close(self) -> None:
-            closed.append(True)
-            super().close()
-
-    session = Session()
-    fake_tmdb.fail_next("/3/", status=500)
-    with TMDBClient(
-        api_key=fake_tmdb.api_key, base_url=fake_tmdb.base_url, session=session
-    ) as client:
-        client.genres()
-
-    assert len(fake_tmdb.requests) == 2
-    assert closed == []
-    session.close()
-
-
-def test_context_manager_closes_its_own_session(
+def test_context_manager_closes_the_session(
     monkeypatch: pytest.MonkeyPatch, fake_tmdb: FakeTMDB
 ) -> None:
     sessions: list[requests.Session] = []
@@ -452,7 +406,7 @@ def test_iter_pages_stops_at_max_pages(client: TMDBClient, fake_tmdb: FakeTMDB) 
 
 
 def test_iter_pages_from_a_start_page(client: TMDBClient) -> None:
-    fetch = functools.partial(client.search, "fight")
+    fetch = functools.partial(client.trending, "week")
 
     assert [page.page for page in client.iter_pages(fetch, start=2)] == [2, 3]
 

@@ -6,7 +6,7 @@ import time
 import pytest
 import requests
 
-from tests.fakes.tmdb_server import FakeTMDB
+from tmdb.testing.server import FakeTMDB
 
 
 def get(server: FakeTMDB, path: str, **params: str) -> requests.Response:
@@ -46,16 +46,16 @@ def test_known_movies_only(fake_tmdb: FakeTMDB) -> None:
     fake_tmdb.add_movie(7, title="Seven")
 
     assert get(fake_tmdb, "/movie/550").status_code == 200
-    assert get(fake_tmdb, "/movie/7/similar").status_code == 200
-    assert get(fake_tmdb, "/movie/8/recommendations").status_code == 404
+    assert get(fake_tmdb, "/movie/7").json()["title"] == "Seven"
+    assert get(fake_tmdb, "/movie/8").status_code == 404
 
 
 def test_faults_match_path_prefixes_in_order(fake_tmdb: FakeTMDB) -> None:
-    fake_tmdb.fail_next("/3/movie/550", status=503)
+    fake_tmdb.fail_next("/3/movie/5", status=503)
     fake_tmdb.fail_next("/3/", status=500)
 
     assert get(fake_tmdb, "/genre/movie/list").status_code == 500
-    assert get(fake_tmdb, "/movie/550/similar").status_code == 503
+    assert get(fake_tmdb, "/movie/550").status_code == 503
     assert get(fake_tmdb, "/movie/550").status_code == 200
 
 

@@ -4,11 +4,10 @@ from tmdb.images import backdrop_url, image_url, poster_url
 
 
 @pytest.mark.parametrize("base_url", ["https://image.tmdb.org/t/p/", "https://image.tmdb.org/t/p"])
-def test_image_url(base_url: str) -> None:
-    assert (
-        image_url("/abc.jpg", "w185", base_url=base_url)
-        == "https://image.tmdb.org/t/p/w185/abc.jpg"
-    )
+def test_image_url(settings, base_url: str) -> None:
+    settings.TMDB = {**settings.TMDB, "IMAGE_BASE_URL": base_url}
+
+    assert image_url("/abc.jpg", "w185") == "https://image.tmdb.org/t/p/w185/abc.jpg"
 
 
 @pytest.mark.parametrize("path", [None, ""])

@@ -2,7 +2,7 @@ import threading
 
 import pytest
 
-from tests.fakes.clock import FakeClock
+from tests.tmdb.clock import FakeClock
 from tmdb.ratelimit import RateLimiter
 
 

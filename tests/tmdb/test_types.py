@@ -3,7 +3,7 @@ import datetime
 
 import pytest
 
-from tests.fakes.tmdb_server import example
+from tmdb.testing.server import example
 from tmdb.types import ChangedItem, Genre, MovieDetails, MovieSummary, Page
 
 

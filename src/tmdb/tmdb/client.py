@@ -69,7 +69,6 @@ class TMDBClient:
         language: str | None = "en-US",
         backoff_factor: float = 0.5,
         backoff_max: float = 30.0,
-        session: requests.Session | None = None,
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
@@ -81,8 +80,7 @@ class TMDBClient:
         self._headers = {"Accept": "application/json"}
         if read_access_token:
             self._headers["Authorization"] = f"Bearer {read_access_token}"
-        self._owns_session = session is None
-        self._session = requests.Session() if session is None else session
+        self._session = requests.Session()
         retry = Retry(
             total=max_retries,
             allowed_methods=frozenset({"GET"}),
@@ -144,21 +142,6 @@ class TMDBClient:
             raise ValueError(f"window must be one of {TRENDING_WINDOWS}, not {window!r}")
         return self._movies(f"/trending/movie/{window}", page)
 
-    def discover(self, page: int = 1, **filters: Any) -> Page[MovieSummary]:
-        """``/discover/movie``. TMDB's dotted filter names take ``__`` instead of the dot:
-        ``discover(with_genres="28", primary_release_date__gte="2020-01-01")``."""
-        params = {name.replace("__", "."): _query_value(value) for name, value in filters.items()}
-        return self._movies("/discover/movie", page, **params)
-
-    def search(self, query: str, page: int = 1) -> Page[MovieSummary]:
-        return self._movies("/search/movie", page, query=query)
-
-    def recommendations(self, tmdb_id: int, page: int = 1) -> Page[MovieSummary]:
-        return self._movies(f"/movie/{int(tmdb_id)}/recommendations", page)
-
-    def similar(self, tmdb_id: int, page: int = 1) -> Page[MovieSummary]:
-        return self._movies(f"/movie/{int(tmdb_id)}/similar", page)
-
     def changes(
         self,
         start_date: datetime.date | None = None,
@@ -189,9 +172,8 @@ class TMDBClient:
     # Plumbing
 
     def close(self) -> None:
-        """Close the session, unless it was passed in (its owner closes it)."""
-        if self._owns_session:
-            self._session.close()
+        """Close the pooled connections."""
+        self._session.close()
 
     def __enter__(self) -> Self:
         return self
@@ -204,10 +186,10 @@ class TMDBClient:
     ) -> None:
         self.close()
 
-    def _movies(self, path: str, page: int, **params: Any) -> Page[MovieSummary]:
+    def _movies(self, path: str, page: int) -> Page[MovieSummary]:
         return self._fetch(
             path,
-            {**params, "page": page, "language": self.language},
+            {"page": page, "language": self.language},
             lambda data: Page.from_json(data, MovieSummary.from_json),
         )
 
@@ -245,13 +227,6 @@ def _cause(exc: requests.RequestException) -> BaseException:
     inner = exc.args[0] if exc.args else None
     inner = getattr(inner, "reason", inner)  # MaxRetryError wraps the last attempt's error
     return inner if isinstance(inner, BaseException) else exc
-
-
-def _query_value(value: Any) -> Any:
-    """TMDB wants JSON booleans in the query ("true"), not Python's "True"."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    return value
 
 
 def _error_for(path: str, response: requests.Response) -> TMDBError:

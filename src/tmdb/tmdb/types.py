@@ -58,7 +58,7 @@ def _movie_fields(data: JSON) -> dict[str, Any]:
 
 @dataclass(frozen=True, slots=True)
 class MovieSummary:
-    """A movie as lists (popular, search, recommendations...) return it."""
+    """A movie as lists (popular, top rated, trending...) return it."""
 
     id: int
     title: str | None

@@ -1,5 +1,8 @@
-"""A fake TMDB: a real HTTP server on 127.0.0.1 serving recorded TMDB responses under ``/3/``,
-with fault injection and a log of every request, for tests of code that calls TMDB.
+"""A fake TMDB: a real HTTP server on 127.0.0.1 serving recorded TMDB responses (``examples/``,
+provenance in ``examples/SOURCE.txt``) under ``/3/``, with fault injection and a log of every
+request, for tests of code that calls TMDB.
+
+    from tmdb.testing.server import FakeTMDB
 
     with FakeTMDB() as tmdb:
         client = TMDBClient(api_key=tmdb.api_key, base_url=tmdb.base_url)
@@ -30,9 +33,9 @@ from types import TracebackType
 from typing import Any, Literal, Self
 from urllib.parse import parse_qsl, urlsplit
 
-EXAMPLES_DIR = Path(__file__).parent / "tmdb_examples"
+EXAMPLES_DIR = Path(__file__).parent / "examples"
 API_KEY = "test-api-key"
-READ_ACCESS_TOKEN = "test-read-access-token"
+READ_ACCESS_TOKEN = "test-read-access-token"  # noqa: S105 (the fake's own, not a secret)
 ID_STRIDE = 10_000_000
 MAX_PAGE = 500
 CHANGES_PER_PAGE = 100
@@ -44,12 +47,9 @@ LISTS = {
     "/movie/upcoming": "movie-upcoming.json",
     "/trending/movie/day": "trending-movie.json",
     "/trending/movie/week": "trending-movie.json",
-    "/discover/movie": "discover-movie.json",
-    "/search/movie": "search-movie.json",
     "/movie/changes": "movie-all-changes.json",
 }
-MOVIE_PATH = re.compile(r"/movie/(?P<id>\d+)(?:/(?P<list>recommendations|similar))?")
-MOVIE_LISTS = {"recommendations": "movie-recommendations.json", "similar": "movie-similar.json"}
+MOVIE_PATH = re.compile(r"/movie/(?P<id>\d+)")
 INVALID_PAGE = {
     "success": False,
     "status_code": 22,
@@ -92,6 +92,8 @@ def error_body(status: int) -> dict[str, Any]:
         return example("invalid-api-key.json")
     if status == 404:
         return example("resource-not-found.json")
+    if status == 422:
+        return example("validation-error.json")
     if status in STATUS_BODIES:
         return {"success": False, **STATUS_BODIES[status]}
     return {"success": False, "status_message": HTTPStatus(status).phrase}
@@ -125,8 +127,8 @@ class FakeTMDB:
         total_pages: int = 3,
         known_movies_only: bool = False,
     ) -> None:
-        """``known_movies_only``: ``/3/movie/{id}`` (and its lists) answer 404 for an id that
-        is neither the recorded 550 nor registered with ``add_movie``."""
+        """``known_movies_only``: ``/3/movie/{id}`` answers 404 for an id that is neither the
+        recorded 550 nor registered with ``add_movie``."""
         self.api_key = api_key
         self.read_access_token = read_access_token
         self.total_pages = total_pages
@@ -267,15 +269,12 @@ class FakeTMDB:
         """TMDB's answer to an authorized GET of ``path`` (under /3)."""
         if path == "/genre/movie/list":
             return 200, example("genre-movie-list.json")
-        if path == "/search/movie" and not query.get("query", "").strip():
-            return 422, example("validation-error.json")
-        page = query.get("page", "1")
-        paged = path in LISTS or MOVIE_PATH.fullmatch(path)
-        if paged and not (page.isdigit() and 1 <= int(page) <= MAX_PAGE):
-            return 400, INVALID_PAGE
-        if path == "/movie/changes" and self._changes is not None:
-            return 200, _paginate(self._changes, int(page))
         if path in LISTS:
+            page = query.get("page", "1")
+            if not (page.isdigit() and 1 <= int(page) <= MAX_PAGE):
+                return 400, INVALID_PAGE
+            if path == "/movie/changes" and self._changes is not None:
+                return 200, _paginate(self._changes, int(page))
             return 200, self._list_page(example(LISTS[path]), int(page))
         match = MOVIE_PATH.fullmatch(path)
         if match is None:
@@ -285,8 +284,6 @@ class FakeTMDB:
             details = self._movies.get(movie_id)
         if details is None and self.known_movies_only and movie_id != RECORDED_MOVIE_ID:
             return 404, error_body(404)
-        if match["list"]:
-            return 200, self._list_page(example(MOVIE_LISTS[match["list"]]), int(page))
         return 200, details or {**example("movie-details.json"), "id": movie_id}
 
     def _list_page(self, recorded: Mapping[str, Any], page: int) -> dict[str, Any]:
