@@ -1,7 +1,8 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 
+from core.api import routing
 from core.api.health import HealthView
 
 api_patterns = [
@@ -18,6 +19,9 @@ api_patterns = [
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include(api_patterns)),
+    # Last: /api/<route> without its slash is served as /api/<route>/; anything else is a 404.
+    re_path(r"^api/.*[^/]$", routing.slashless),
+    re_path(r"^api/", routing.not_found),
 ]
 
 handler400 = "core.api.exceptions.json_bad_request"
