@@ -5,8 +5,8 @@ import socket
 import pytest
 from django.core.cache import cache
 from rest_framework.test import APIClient
-from rest_framework_simplejwt.tokens import RefreshToken
 
+from accounts.tokens import SessionRefreshToken
 from core.api import throttling
 from tests.accounts.factories import UserFactory
 
@@ -32,7 +32,9 @@ def user(db):
 
 def client_for(user) -> APIClient:
     client = APIClient()
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {RefreshToken.for_user(user).access_token}")
+    client.credentials(
+        HTTP_AUTHORIZATION=f"Bearer {SessionRefreshToken.for_user(user).access_token}"
+    )
     return client
 
 

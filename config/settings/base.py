@@ -137,7 +137,10 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DJANGO_MAX_BODY_BYTES", default=1024 * 10
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_ALLOW_CREDENTIALS = True
 CORS_URLS_REGEX = r"^/api/.*$"
+CORS_EXPOSE_HEADERS = ["Retry-After"]
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=CORS_ALLOWED_ORIGINS)
+# Cookie mode on another site needs SameSite=None (and Secure) on the CSRF cookie too.
+CSRF_COOKIE_SAMESITE = env("JWT_COOKIE_SAMESITE", default="Lax")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.authentication.JWTCookieAuthentication"],
@@ -161,8 +164,6 @@ REST_FRAMEWORK = {
 SIMPLE_JWT = {
     "ACCESS_TOKEN_LIFETIME": timedelta(minutes=env.int("JWT_ACCESS_MINUTES", default=15)),
     "REFRESH_TOKEN_LIFETIME": timedelta(days=env.int("JWT_REFRESH_DAYS", default=7)),
-    "ROTATE_REFRESH_TOKENS": True,
-    "BLACKLIST_AFTER_ROTATION": True,
     "UPDATE_LAST_LOGIN": True,
     "ALGORITHM": "HS256",
     "SIGNING_KEY": env("JWT_SIGNING_KEY", default=SECRET_KEY),
@@ -190,6 +191,9 @@ SPECTACULAR_SETTINGS = {
 # Namespaced settings of our own apps; every key has a default in the app's conf.py.
 ACCOUNTS = {
     "JWT_COOKIE_MODE": env.bool("JWT_COOKIE_MODE", default=False),
+    "COOKIE_SAMESITE": env("JWT_COOKIE_SAMESITE", default="Lax"),
+    "COOKIE_TOKENS_IN_BODY": env.bool("JWT_COOKIE_TOKENS_IN_BODY", default=True),
+    "ROTATE_REFRESH_TOKENS": env.bool("JWT_ROTATE_REFRESH_TOKENS", default=None),
     "FAVORITE_MOVIE_IDS": "favorites.selectors.favorite_movie_ids",
 }
 

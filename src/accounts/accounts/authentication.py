@@ -1,6 +1,4 @@
-from django.middleware.csrf import CsrfViewMiddleware
 from django.utils.translation import gettext_lazy as _
-from rest_framework import exceptions
 from rest_framework.request import Request
 from rest_framework_simplejwt.authentication import JWTAuthentication
 from rest_framework_simplejwt.exceptions import AuthenticationFailed
@@ -10,13 +8,10 @@ from rest_framework_simplejwt.utils import get_md5_hash_password
 
 from accounts.cache import user_key, user_namespace
 from accounts.conf import accounts_settings
+from accounts.cookies import enforce_csrf
 from accounts.models import User
+from accounts.tokens import token_version
 from core import versioned_cache
-
-
-class _CSRFCheck(CsrfViewMiddleware):
-    def _reject(self, request, reason):  # type: ignore[override]
-        return reason
 
 
 class JWTCookieAuthentication(JWTAuthentication):
@@ -36,21 +31,24 @@ class JWTCookieAuthentication(JWTAuthentication):
         if not raw_token:
             return None
         validated = self.get_validated_token(raw_token.encode())
-        self._enforce_csrf(request)
+        enforce_csrf(request)
         return self.get_user(validated), validated
 
     def get_user(self, validated_token: Token) -> User:  # type: ignore[override]
         user_id = validated_token.get(jwt_settings.USER_ID_CLAIM)
         if not accounts_settings.USER_CACHE_TIMEOUT or user_id is None:
-            return super().get_user(validated_token)
-        key = user_key(user_id)
-        snapshot = versioned_cache.read([user_namespace(user_id)], [key])
-        user = snapshot.entry(key)
-        if user is None:
-            user = super().get_user(validated_token)  # the database, and simplejwt's checks
-            snapshot.store(key, user, timeout=accounts_settings.USER_CACHE_TIMEOUT)
-            return user
-        self._check_cached_user(user, validated_token)
+            user = super().get_user(validated_token)
+        else:
+            key = user_key(user_id)
+            snapshot = versioned_cache.read([user_namespace(user_id)], [key])
+            user = snapshot.entry(key)
+            if user is None:
+                user = super().get_user(validated_token)  # the database, and simplejwt's checks
+                snapshot.store(key, user, timeout=accounts_settings.USER_CACHE_TIMEOUT)
+            else:
+                self._check_cached_user(user, validated_token)
+        if token_version(validated_token) != user.token_version:
+            raise AuthenticationFailed(_("Token is invalid or expired"), code="token_not_valid")
         return user
 
     @staticmethod
@@ -64,11 +62,3 @@ class JWTCookieAuthentication(JWTAuthentication):
             raise AuthenticationFailed(
                 _("The user's password has been changed."), code="password_changed"
             )
-
-    @staticmethod
-    def _enforce_csrf(request: Request) -> None:
-        check = _CSRFCheck(lambda req: None)
-        check.process_request(request)
-        reason = check.process_view(request, None, (), {})
-        if reason:
-            raise exceptions.PermissionDenied(f"CSRF Failed: {reason}")

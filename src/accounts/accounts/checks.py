@@ -7,14 +7,30 @@ from core.checks import Rule, non_negative_int, one_of, settings_messages
 RULES = [
     Rule(("COOKIE_SAMESITE",), one_of("Lax", "Strict", "None"), "must be Lax, Strict or None",
          "accounts.E003"),
-    Rule(("USER_CACHE_TIMEOUT",), non_negative_int, "must be a whole number of seconds, 0 or more",
-         "accounts.E004"),
+    Rule(("USER_CACHE_TIMEOUT", "ROTATION_GRACE_SECONDS"), non_negative_int,
+         "must be a whole number of seconds, 0 or more", "accounts.E004"),
+    Rule(("ROTATE_REFRESH_TOKENS",), lambda value: value is None or isinstance(value, bool),
+         "must be None, True or False", "accounts.E005"),
 ]  # fmt: skip
 
 
 @register(Tags.compatibility)
 def check_accounts_settings(app_configs, **kwargs) -> list[CheckMessage]:
-    messages = settings_messages(accounts_settings, label="accounts", rules=RULES)
+    messages = settings_messages(
+        accounts_settings,
+        label="accounts",
+        rules=RULES,
+        requires=["rest_framework_simplejwt.token_blacklist"],
+        requires_id="accounts.E006",
+    )
+    if accounts_settings.COOKIE_SAMESITE == "None" and not accounts_settings.COOKIE_SECURE:
+        messages.append(
+            Error(
+                "ACCOUNTS['COOKIE_SAMESITE'] = 'None' needs COOKIE_SECURE: browsers drop "
+                "SameSite=None cookies that are not Secure.",
+                id="accounts.E007",
+            )
+        )
     path = accounts_settings.user_settings.get("FAVORITE_MOVIE_IDS")
     if path:
         try:

@@ -7,8 +7,17 @@ DEFAULTS = {
     "JWT_COOKIE_MODE": False,
     "ACCESS_COOKIE_NAME": "access_token",
     "REFRESH_COOKIE_NAME": "refresh_token",
+    # "None" (with COOKIE_SECURE) for a front end on another site; it also sets the CSRF cookie's.
     "COOKIE_SAMESITE": "Lax",
     "COOKIE_SECURE": True,
+    # Cookie mode: False drops the tokens from the login and refresh bodies (only the HttpOnly
+    # cookies carry them, out of reach of scripts); True keeps the bodies as the contract has them.
+    "COOKIE_TOKENS_IN_BODY": True,
+    # Replace the refresh token on every refresh: None follows JWT_COOKIE_MODE.
+    "ROTATE_REFRESH_TOKENS": None,
+    # Seconds a replaced refresh token is still accepted (parallel tabs); a use after is a reuse
+    # and revokes every token of the user.
+    "ROTATION_GRACE_SECONDS": 30,
     # Dotted path to ``f(*, user) -> list[int]`` listing the user's favorite movie ids (imported
     # once). The extension point through which another app (favorites) fills ``favorite_movies``.
     "FAVORITE_MOVIE_IDS": None,

@@ -1,7 +1,12 @@
-"""Cookie mode: the tokens travel as HttpOnly cookies that JavaScript cannot read."""
+"""Cookie mode: the tokens travel as HttpOnly cookies that JavaScript cannot read, and since a
+browser sends cookies on its own, every unsafe request they authenticate is CSRF-checked."""
+
+import re
 
 from django.conf import settings
-from django.middleware.csrf import get_token
+from django.http import HttpRequest
+from django.middleware.csrf import CsrfViewMiddleware, get_token
+from rest_framework import exceptions
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -9,7 +14,8 @@ from accounts.conf import accounts_settings
 
 
 def set_token_cookies(request: Request, response: Response) -> None:
-    """Copy the token(s) in ``response.data`` into cookies, and issue a CSRF cookie."""
+    """Cookie mode: copy the token(s) in ``response.data`` into cookies, issue a CSRF cookie,
+    and drop the tokens from the body unless ``ACCOUNTS['COOKIE_TOKENS_IN_BODY']``."""
     if not accounts_settings.JWT_COOKIE_MODE:
         return
     jwt = settings.SIMPLE_JWT
@@ -28,6 +34,8 @@ def set_token_cookies(request: Request, response: Response) -> None:
                 samesite=accounts_settings.COOKIE_SAMESITE,
                 path="/api/",
             )
+            if not accounts_settings.COOKIE_TOKENS_IN_BODY:
+                del response.data[field]
     get_token(request)  # the front end echoes the csrftoken cookie in X-CSRFToken
 
 
@@ -37,8 +45,36 @@ def delete_token_cookies(response: Response) -> None:
 
 
 def refresh_token_from(request: Request) -> str | None:
-    """The refresh token from the body, or (cookie mode) from its cookie."""
+    """The refresh token from the body, or in cookie mode from its cookie: then the request is
+    CSRF-checked (raises ``PermissionDenied``), as any the cookies authenticate."""
     token = request.data.get("refresh") if isinstance(request.data, dict) else None
     if not token and accounts_settings.JWT_COOKIE_MODE:
         token = request.COOKIES.get(accounts_settings.REFRESH_COOKIE_NAME)
+        if token:
+            enforce_csrf(request)
     return token or None
+
+
+class _CSRFCheck(CsrfViewMiddleware):
+    """Django's CSRF check, answering the reason instead of a response; a front end's origin
+    allowed by CORS (``CORS_ALLOWED_ORIGINS`` or ``CORS_ALLOWED_ORIGIN_REGEXES``) is trusted as
+    if listed in ``CSRF_TRUSTED_ORIGINS``."""
+
+    def _reject(self, request: HttpRequest, reason: str) -> str:  # type: ignore[override]
+        return reason
+
+    def _origin_verified(self, request: HttpRequest) -> bool:
+        origin = request.META.get("HTTP_ORIGIN", "")
+        allowed = origin in getattr(settings, "CORS_ALLOWED_ORIGINS", ()) or any(
+            re.match(pattern, origin)
+            for pattern in getattr(settings, "CORS_ALLOWED_ORIGIN_REGEXES", ())
+        )
+        return allowed or super()._origin_verified(request)
+
+
+def enforce_csrf(request: HttpRequest) -> None:
+    check = _CSRFCheck(lambda req: None)  # type: ignore[arg-type, return-value]
+    check.process_request(request)
+    reason = check.process_view(request, None, (), {})  # type: ignore[arg-type]
+    if reason:
+        raise exceptions.PermissionDenied(f"CSRF Failed: {reason}")

@@ -1,12 +1,25 @@
+from collections.abc import Collection
+from typing import Any, Self
+
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 
 
 class User(AbstractUser):
-    """The project's user: a required e-mail, unique regardless of case."""
+    """The project's user: a required e-mail, unique regardless of case.
+
+    ``token_version`` is carried in every token issued to the user and must match for the
+    token to be accepted: a save that changes the password or deactivates the user moves it on,
+    so every token issued before is revoked at once (the admin, management commands and the API
+    alike). A bulk ``QuerySet.update`` bypasses ``save()``: bump it there by hand.
+    """
 
     email = models.EmailField("email address", max_length=254)
+    token_version = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Moves on to revoke every token of the user."
+    )
 
     REQUIRED_FIELDS = ["email"]
 
@@ -15,3 +28,43 @@ class User(AbstractUser):
         constraints = [
             models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
         ]
+
+    @classmethod
+    def from_db(cls, db: str | None, field_names: Collection[str], values: Collection[Any]) -> Self:
+        user = super().from_db(db, field_names, values)
+        user._loaded_active = user.__dict__.get("is_active")
+        return user
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self._revokes_tokens():
+            self.token_version += 1
+            update_fields = kwargs.get("update_fields")
+            if update_fields is not None:
+                kwargs["update_fields"] = {*update_fields, "token_version"}
+        super().save(*args, **kwargs)
+        self._loaded_active = self.is_active
+
+    def _revokes_tokens(self) -> bool:
+        """A new password (``set_password``: Django's rehash of the same password on login is
+        not one) or a deactivation, on a user that exists."""
+        if self.pk is None:
+            return False
+        deactivated = getattr(self, "_loaded_active", None) is True and not self.is_active
+        return self._password is not None or deactivated
+
+
+class RotatedRefreshToken(models.Model):
+    """A refresh token that rotation replaced: still accepted for
+    ``ACCOUNTS['ROTATION_GRACE_SECONDS']`` (parallel tabs refreshing with the same token); a use
+    after that is a reuse, and revokes every token of the user."""
+
+    token = models.OneToOneField(
+        "token_blacklist.OutstandingToken",
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="rotation",
+    )
+    rotated_at = models.DateTimeField(default=timezone.now)
+
+    def __str__(self) -> str:
+        return f"{self.token_id} rotated at {self.rotated_at:%Y-%m-%d %H:%M:%S}"

@@ -79,5 +79,38 @@ REFRESH_EXAMPLES = [
         status_codes=["200"],
     ),
 ]
+PASSWORD_CHANGE_EXAMPLES = [
+    OpenApiExample(
+        "Change",
+        value={"current_password": "s3cret-Pass!", "new_password": "an0ther-Secret!"},
+        request_only=True,
+    ),
+    OpenApiExample(
+        "New tokens",
+        value={"access": TOKEN_EXAMPLE, "refresh": TOKEN_EXAMPLE},
+        response_only=True,
+        status_codes=["200"],
+    ),
+]
+INVALID_PASSWORD_CHANGE = OpenApiResponse(
+    description="Wrong current password, or a new one the password rules refuse.",
+    examples=[
+        OpenApiExample(
+            "Wrong current password",
+            value={"current_password": ["Your current password is not correct."]},
+        ),
+        OpenApiExample(
+            "Too short",
+            value={
+                "new_password": [
+                    "This password is too short. It must contain at least 8 characters."
+                ]
+            },
+        ),
+    ],
+)
+CSRF_EXAMPLE = OpenApiExample(
+    "Token", value={"csrfToken": "x6tM2bvlQK9T5ZdE7ukFhYt1A0wqXjRn"}, response_only=True
+)
 LOGOUT_EXAMPLE = OpenApiExample("Logout", value={"refresh": TOKEN_EXAMPLE}, request_only=True)
 ME_EXAMPLE = OpenApiExample("Me", value=USER_EXAMPLE, response_only=True)

@@ -1,3 +1,4 @@
+from django.contrib.auth.password_validation import password_validators_help_texts
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers
 from rest_framework.validators import UniqueValidator
@@ -5,6 +6,7 @@ from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 
 from accounts.models import User
 from accounts.selectors import user_favorite_movie_ids
+from accounts.tokens import SessionRefreshToken
 from core.api.serializers import BuiltOnceModelSerializer
 
 
@@ -29,14 +31,25 @@ class UserDetailSerializer(BuiltOnceModelSerializer):
         return user_favorite_movie_ids(user=user)
 
 
+def _password_field(**kwargs: object) -> serializers.CharField:
+    """A password, checked by the configured validators (their rules are its description)."""
+    rules = " ".join(password_validators_help_texts())
+    return serializers.CharField(
+        write_only=True,
+        max_length=128,
+        trim_whitespace=False,
+        style={"input_type": "password"},
+        help_text=f"Checked by the server's password rules: {rules}" if rules else "",
+        **kwargs,
+    )
+
+
 class UserRegisterSerializer(serializers.ModelSerializer):
     email = serializers.EmailField(
         max_length=254,
         validators=[UniqueValidator(queryset=User.objects.all(), lookup="iexact")],
     )
-    password = serializers.CharField(
-        write_only=True, max_length=128, trim_whitespace=False, style={"input_type": "password"}
-    )
+    password = _password_field()
 
     class Meta:
         model = User
@@ -45,6 +58,8 @@ class UserRegisterSerializer(serializers.ModelSerializer):
 
 class TokenObtainSerializer(TokenObtainPairSerializer):
     """simplejwt's pair plus the user, with the spec's 400 for wrong credentials."""
+
+    token_class = SessionRefreshToken
 
     def validate(self, attrs: dict) -> dict:
         try:
@@ -69,7 +84,29 @@ class TokenRefreshRequestSerializer(serializers.Serializer):
 
 class TokenRefreshResponseSerializer(serializers.Serializer):
     access = serializers.CharField()
-    refresh = serializers.CharField(help_text="The rotated refresh token; the old one is revoked.")
+    refresh = serializers.CharField(
+        required=False,
+        help_text="Only with rotation (on by default in cookie mode): the refresh token that "
+        "replaces the one sent, which then serves a few seconds more.",
+    )
+
+
+class TokenPairSerializer(serializers.Serializer):
+    access = serializers.CharField()
+    refresh = serializers.CharField()
+
+
+class PasswordChangeRequestSerializer(serializers.Serializer):
+    current_password = serializers.CharField(
+        write_only=True, max_length=128, trim_whitespace=False, style={"input_type": "password"}
+    )
+    new_password = _password_field()
+
+
+class CsrfTokenSerializer(serializers.Serializer):
+    csrfToken = serializers.CharField(
+        help_text="Send it back in the X-CSRFToken header of unsafe requests in cookie mode."
+    )
 
 
 class LogoutRequestSerializer(serializers.Serializer):

@@ -1,15 +1,19 @@
 """Writes of the accounts app: users, and the refresh tokens of their sessions."""
 
+import datetime
+
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
-from rest_framework_simplejwt.token_blacklist.models import BlacklistedToken, OutstandingToken
-from rest_framework_simplejwt.tokens import RefreshToken
-from rest_framework_simplejwt.utils import datetime_from_epoch
+from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
+from rest_framework_simplejwt.tokens import RefreshToken, Token
 
-from accounts.models import User
+from accounts.conf import accounts_settings
+from accounts.models import RotatedRefreshToken, User
+from accounts.tokens import SessionRefreshToken, outstanding_create, token_version
 
 
 @transaction.atomic
@@ -32,54 +36,77 @@ def user_create(*, username: str, email: str, password: str) -> User:
     return user
 
 
-class _RefreshToken(RefreshToken):
-    """simplejwt's refresh token without its own blacklist query: ``refresh_token_use`` checks
-    the blacklist together with the token's row and user, in one read."""
+def session_tokens(*, user: User) -> dict[str, str]:
+    """A new pair for the user (login, a password change): ``{"refresh", "access"}``."""
+    refresh = SessionRefreshToken.for_user(user)
+    return {"refresh": str(refresh), "access": str(refresh.access_token)}
 
-    def check_blacklist(self) -> None:
-        pass
+
+def rotation_enabled() -> bool:
+    """``ACCOUNTS['ROTATE_REFRESH_TOKENS']``; by default on in cookie mode only (the browser
+    keeps the newest cookie), off otherwise (the contract: refresh answers ``{"access"}``)."""
+    rotate = accounts_settings.ROTATE_REFRESH_TOKENS
+    return accounts_settings.JWT_COOKIE_MODE if rotate is None else bool(rotate)
 
 
 def refresh_token_use(*, token: str) -> dict[str, str]:
-    """A new access token for a refresh token, and (with ``ROTATE_REFRESH_TOKENS``) the rotated
-    refresh token, the old one revoked. Raises ``TokenError`` for an invalid, expired or revoked
-    token, or one whose user is gone or inactive.
+    """A new access token for a refresh token, and with rotation the refresh token that replaces
+    it. Raises ``TokenError`` for an invalid, expired or revoked token, one whose user is gone
+    or inactive, or one issued before the user's tokens were revoked.
 
-    simplejwt's own serializer loads the user three times and runs two ``get_or_create``: this
-    reads the token's outstanding row with its blacklist entry and user in one query, then
-    inserts the blacklist row and the rotated token's row in one transaction. The blacklist row is
-    unique per token, so of two refreshes of the same token racing, only one succeeds.
+    Without rotation a refresh token serves until it expires or is revoked (logout). With it, a
+    replaced token is still accepted for ``ACCOUNTS['ROTATION_GRACE_SECONDS']`` (tabs refreshing
+    in parallel, each getting a token of its own); used later, it is a reuse: someone kept a
+    copy, and every token of the user is revoked. One query reads the token's row with its
+    blacklist entry, rotation and user; a rotation then writes its row and the new token's.
     """
-    refresh = _RefreshToken(token)  # type: ignore[arg-type]
-    jti = refresh[jwt_settings.JTI_CLAIM]
+    refresh = SessionRefreshToken(token)  # type: ignore[arg-type]
     outstanding = (
-        OutstandingToken.objects.select_related("user", "blacklistedtoken").filter(jti=jti).first()
+        OutstandingToken.objects.select_related("user", "blacklistedtoken", "rotation")
+        .filter(jti=refresh[jwt_settings.JTI_CLAIM])
+        .first()
     )
     if outstanding is not None and hasattr(outstanding, "blacklistedtoken"):
         raise TokenError("Token is blacklisted")
     user = _token_user(refresh, outstanding)
-
     data = {"access": str(refresh.access_token)}
-    if not jwt_settings.ROTATE_REFRESH_TOKENS:
+    if outstanding is not None and hasattr(outstanding, "rotation"):
+        _check_grace(outstanding.rotation, user)
+    elif not rotation_enabled():
         return data
-    try:
-        with transaction.atomic():
-            if jwt_settings.BLACKLIST_AFTER_ROTATION:
+    else:
+        try:
+            with transaction.atomic():
                 if outstanding is None:  # issued without being recorded: record it now
-                    outstanding = _outstanding_create(refresh, token=token, user=user)
-                BlacklistedToken.objects.create(token=outstanding)
-            refresh.set_jti()
-            refresh.set_exp()
-            refresh.set_iat()
-            data["refresh"] = str(refresh)
-            _outstanding_create(refresh, token=data["refresh"], user=user)
-    except IntegrityError as exc:  # a concurrent refresh of this token blacklisted it first
-        raise TokenError("Token is blacklisted") from exc
-    return data
+                    outstanding = outstanding_create(refresh, user=user)
+                RotatedRefreshToken.objects.create(token=outstanding)
+        except IntegrityError:  # a parallel refresh of this token rotated it a moment ago
+            pass
+    refresh.set_jti()
+    refresh.set_exp()
+    refresh.set_iat()
+    outstanding_create(refresh, user=user)
+    return {**data, "refresh": str(refresh)}
 
 
-def _token_user(refresh: RefreshToken, outstanding: OutstandingToken | None) -> User | None:
-    """The token's user, checked as simplejwt does; None when the token names no user."""
+def _check_grace(rotation: RotatedRefreshToken, user: User | None) -> None:
+    grace = datetime.timedelta(seconds=accounts_settings.ROTATION_GRACE_SECONDS)
+    if timezone.now() - rotation.rotated_at <= grace:
+        return
+    if user is not None:
+        tokens_revoke(user=user)
+    raise TokenError("Token was reused after rotation: every token of its user is revoked")
+
+
+def tokens_revoke(*, user: User) -> None:
+    """Revoke every access and refresh token issued to the user so far."""
+    user.token_version += 1
+    user.save(update_fields=["token_version"])
+
+
+def _token_user(refresh: Token, outstanding: OutstandingToken | None) -> User | None:
+    """The token's user, checked as simplejwt does and against the user's token version; None
+    when the token names no user."""
     user_id = refresh.get(jwt_settings.USER_ID_CLAIM)
     if not user_id:
         return None
@@ -88,19 +115,25 @@ def _token_user(refresh: RefreshToken, outstanding: OutstandingToken | None) -> 
         user = User.objects.filter(**{jwt_settings.USER_ID_FIELD: user_id}).first()
     if user is None or not jwt_settings.USER_AUTHENTICATION_RULE(user):
         raise TokenError("User is gone or inactive")
+    if token_version(refresh) != user.token_version:
+        raise TokenError("Token was revoked")
     return user
 
 
-def _outstanding_create(
-    refresh: RefreshToken, *, token: str, user: User | None
-) -> OutstandingToken:
-    return OutstandingToken.objects.create(
-        jti=refresh[jwt_settings.JTI_CLAIM],
-        user=user,
-        token=token,
-        created_at=refresh.current_time,
-        expires_at=datetime_from_epoch(refresh["exp"]),
-    )
+@transaction.atomic
+def password_change(*, user: User, current_password: str, new_password: str) -> dict[str, str]:
+    """Set a new password (checked by the configured validators) and answer a fresh pair:
+    every other token of the user is revoked. Raises ``ValidationError`` on ``current_password``
+    or ``new_password``."""
+    if not user.check_password(current_password):
+        raise ValidationError({"current_password": "Your current password is not correct."})
+    try:
+        validate_password(new_password, user=user)
+    except ValidationError as exc:
+        raise ValidationError({"new_password": exc.messages}) from exc
+    user.set_password(new_password)
+    user.save(update_fields=["password"])  # moves the token version on
+    return session_tokens(user=user)
 
 
 def refresh_token_blacklist(*, token: str) -> None:

@@ -10,4 +10,6 @@ urlpatterns = [
     path("token/refresh/", views.TokenRefreshView.as_view(), name="token-refresh"),
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("me/", views.MeView.as_view(), name="me"),
+    path("me/password/", views.PasswordChangeView.as_view(), name="password-change"),
+    path("csrf/", views.CsrfTokenView.as_view(), name="csrf"),
 ]

@@ -1,3 +1,4 @@
+from django.middleware.csrf import get_token
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -9,9 +10,12 @@ from rest_framework_simplejwt.exceptions import TokenError
 from accounts import schema, services
 from accounts.cookies import delete_token_cookies, refresh_token_from, set_token_cookies
 from accounts.serializers import (
+    CsrfTokenSerializer,
     LogoutRequestSerializer,
+    PasswordChangeRequestSerializer,
     TokenObtainSerializer,
     TokenPairResponseSerializer,
+    TokenPairSerializer,
     TokenRefreshRequestSerializer,
     TokenRefreshResponseSerializer,
     UserDetailSerializer,
@@ -83,7 +87,8 @@ class TokenObtainView(_AnonymousView):
 
 
 class TokenRefreshView(_AnonymousView):
-    """Exchange a refresh token for a new access token; the refresh token is rotated."""
+    """Exchange a refresh token for a new access token. The refresh token serves again until it
+    expires or is revoked; with rotation (on by default in cookie mode) a new one replaces it."""
 
     throttle_scope = "refresh"
 
@@ -137,6 +142,51 @@ class LogoutView(_AnonymousView):
         response = Response(status=status.HTTP_204_NO_CONTENT)
         delete_token_cookies(response)
         return response
+
+
+class PasswordChangeView(APIView):
+    """Change your password: every other token of yours is revoked, and a fresh pair answered
+    (in cookie mode, set as cookies too)."""
+
+    permission_classes = [IsAuthenticated]
+    throttle_scope = "token"
+
+    @extend_schema(
+        tags=["auth"],
+        summary="Change your password",
+        request=PasswordChangeRequestSerializer,
+        responses={
+            200: TokenPairSerializer,
+            400: schema.INVALID_PASSWORD_CHANGE,
+            401: schema.UNAUTHENTICATED,
+            429: schema.THROTTLED,
+        },
+        examples=schema.PASSWORD_CHANGE_EXAMPLES,
+    )
+    def post(self, request: Request) -> Response:
+        serializer = PasswordChangeRequestSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        tokens = services.password_change(user=request.user, **serializer.validated_data)
+        response = Response(tokens)
+        set_token_cookies(request, response)
+        return response
+
+
+class CsrfTokenView(_AnonymousView):
+    """The CSRF token a front end sends back in ``X-CSRFToken`` on unsafe requests in cookie
+    mode (also set as the ``csrftoken`` cookie), for front ends on another origin that cannot
+    read that cookie."""
+
+    throttle_classes: list = []
+
+    @extend_schema(
+        tags=["auth"],
+        summary="Get a CSRF token",
+        responses={200: CsrfTokenSerializer},
+        examples=[schema.CSRF_EXAMPLE],
+    )
+    def get(self, request: Request) -> Response:
+        return Response({"csrfToken": get_token(request)})
 
 
 class MeView(APIView):

@@ -22,7 +22,11 @@ class ServiceUnavailable(exceptions.APIException):
 
 
 def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response | None:
-    """DRF's handler, plus Django's errors from services, with the spec's fixed messages."""
+    """DRF's handler, plus Django's errors from services, with the spec's fixed messages.
+
+    Every error but field errors is ``{"detail": "..."}``: the extra keys some libraries add
+    (simplejwt's ``code`` and ``messages`` for a bad token) are dropped, so there is one shape.
+    """
     if isinstance(exc, (Http404, ObjectDoesNotExist)):
         exc = exceptions.NotFound()  # never leak "No Movie matches the given query."
     elif isinstance(exc, DjangoPermissionDenied):
@@ -31,7 +35,15 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
         exc = exceptions.ValidationError(as_serializer_error(exc))
     elif isinstance(exc, (OperationalError, InterfaceError)):
         exc = ServiceUnavailable()  # the database is unreachable: a clean, retryable answer
-    return exception_handler(exc, context)
+    response = exception_handler(exc, context)
+    if (
+        response is not None
+        and not isinstance(exc, exceptions.ValidationError)
+        and isinstance(response.data, dict)
+        and "detail" in response.data
+    ):
+        response.data = {"detail": response.data["detail"]}
+    return response
 
 
 def _json_under_api(status: int, detail: str, django_view: Callable[..., HttpResponse]):
