@@ -512,8 +512,8 @@ def hints(app: str, text: str) -> list[str]:
             )
         elif top in LOCAL_PACKAGES:
             found.append(
-                f"`{top}` is imported but not installed: declare movies-{top} in the "
-                "pyproject.toml of the app that imports it (see the traceback)"
+                f"`{module}` cannot be imported: declare movies-{top} in the pyproject.toml of "
+                "the app that imports it (see the traceback), or the module is not in its wheel"
             )
         else:
             dist = ", ".join(distributions.get(top, [])) or top
