@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run test $(addprefix test-,$(APPS)) lint fuzz format schema superuser clean
+.PHONY: help run test $(addprefix test-,$(APPS)) lint check-wheels fuzz format schema superuser clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -47,6 +47,12 @@ lint: $(VENV)/.dev  ## ruff, import contracts, OpenAPI schema validation
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) spectacular --validate --fail-on-warn --file /dev/null
+
+# Not part of `make test`: it is about packaging, not behaviour, and needs no PostgreSQL/Redis
+# run. Wheelhouse cached in ~/.cache/movie_recommendation ($$CHECK_WHEELS_CACHE); `APP=catalog`
+# checks one app (and builds the wheels it needs).
+check-wheels: $(BIN)/python  ## Each app's wheel alone in a fresh venv: migrate, its URLs answer
+	$(BIN)/python scripts/check_app_wheels.py $(APP)
 
 fuzz: $(VENV)/.dev  ## Fuzz a live server from the OpenAPI schema (schemathesis, bounded)
 	bash scripts/fuzz_api.sh
