@@ -2,10 +2,9 @@
 scheme), examples and shared responses."""
 
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
-from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 
-from accounts.serializers import ErrorDetailSerializer
+from core.api.schema import DETAIL_OR_FIELD_ERRORS, NOT_AUTHENTICATED, detail_response
 
 
 class JWTCookieScheme(SimpleJWTScheme):
@@ -17,29 +16,36 @@ USER_EXAMPLE = {"id": 1, "username": "testuser", "email": "test@example.com", "f
 TOKEN_EXAMPLE = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIn0.c2lnbmF0dXJl"  # noqa: S105 (a documentation example)
 INVALID_TOKEN = "Token is invalid or expired"  # noqa: S105 (an error message)
 
-THROTTLED = OpenApiResponse(
-    ErrorDetailSerializer, description="Rate limit exceeded (see Retry-After)."
+THROTTLED = detail_response(
+    "Rate limit exceeded (see Retry-After).",
+    Throttled="Request was throttled. Expected available in 60 seconds.",
 )
-UNAUTHENTICATED = OpenApiResponse(ErrorDetailSerializer, description="Missing or invalid token.")
-INVALID_REFRESH = OpenApiResponse(
-    ErrorDetailSerializer,
-    description="Invalid, expired or revoked refresh token.",
-    examples=[OpenApiExample("Invalid refresh", value={"detail": INVALID_TOKEN})],
+UNAUTHENTICATED = detail_response("Missing or invalid token.", **{"No token": NOT_AUTHENTICATED})
+INVALID_REFRESH = detail_response(
+    "Invalid, expired or revoked refresh token.", **{"Invalid refresh": INVALID_TOKEN}
 )
 INVALID_REGISTRATION = OpenApiResponse(
-    description="Invalid or missing fields, duplicate username/email."
+    description="Invalid or missing fields, duplicate username/email, a weak password."
 )
 INVALID_CREDENTIALS = OpenApiResponse(
-    OpenApiTypes.OBJECT,
+    DETAIL_OR_FIELD_ERRORS,
     description="Invalid credentials, or missing fields (field errors).",
     examples=[
         OpenApiExample(
             "Wrong password",
             value={"detail": "No active account found with the given credentials"},
-        )
+        ),
+        OpenApiExample("Missing field", value={"password": ["This field is required."]}),
     ],
 )
-NO_REFRESH_TOKEN = OpenApiResponse(OpenApiTypes.OBJECT, description="No refresh token given.")
+NO_REFRESH_TOKEN = OpenApiResponse(
+    description="No refresh token given.",
+    examples=[OpenApiExample("Missing", value={"refresh": ["This field is required."]})],
+)
+CSRF_FAILED = detail_response(
+    "Cookie mode, the refresh token taken from its cookie: the CSRF check failed.",
+    **{"No CSRF token": "CSRF Failed: CSRF token missing."},
+)
 LOGGED_OUT = OpenApiResponse(description="Logged out.")
 
 REGISTER_EXAMPLES = [

@@ -76,7 +76,7 @@ class TokenPairResponseSerializer(serializers.Serializer):
     user = UserDetailSerializer()
 
 
-class TokenRefreshRequestSerializer(serializers.Serializer):
+class TokenRefreshSerializer(serializers.Serializer):
     refresh = serializers.CharField(
         help_text="In cookie mode it may be omitted: the cookie is used."
     )
@@ -96,7 +96,7 @@ class TokenPairSerializer(serializers.Serializer):
     refresh = serializers.CharField()
 
 
-class PasswordChangeRequestSerializer(serializers.Serializer):
+class PasswordChangeSerializer(serializers.Serializer):
     current_password = serializers.CharField(
         write_only=True, max_length=128, trim_whitespace=False, style={"input_type": "password"}
     )
@@ -109,9 +109,5 @@ class CsrfTokenSerializer(serializers.Serializer):
     )
 
 
-class LogoutRequestSerializer(serializers.Serializer):
+class LogoutSerializer(serializers.Serializer):
     refresh = serializers.CharField(required=False, help_text="Omit in cookie mode.")
-
-
-class ErrorDetailSerializer(serializers.Serializer):
-    detail = serializers.CharField()

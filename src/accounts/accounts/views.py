@@ -11,13 +11,13 @@ from accounts import schema, services
 from accounts.cookies import delete_token_cookies, refresh_token_from, set_token_cookies
 from accounts.serializers import (
     CsrfTokenSerializer,
-    LogoutRequestSerializer,
-    PasswordChangeRequestSerializer,
+    LogoutSerializer,
+    PasswordChangeSerializer,
     TokenObtainSerializer,
     TokenPairResponseSerializer,
     TokenPairSerializer,
-    TokenRefreshRequestSerializer,
     TokenRefreshResponseSerializer,
+    TokenRefreshSerializer,
     UserDetailSerializer,
     UserRegisterSerializer,
 )
@@ -48,6 +48,7 @@ class RegisterView(_AnonymousView):
 
     @extend_schema(
         tags=["auth"],
+        summary="Create an account",
         request=UserRegisterSerializer,
         responses={
             201: UserDetailSerializer,
@@ -70,6 +71,7 @@ class TokenObtainView(_AnonymousView):
 
     @extend_schema(
         tags=["auth"],
+        summary="Log in",
         request=TokenObtainSerializer,
         responses={
             200: TokenPairResponseSerializer,
@@ -94,18 +96,20 @@ class TokenRefreshView(_AnonymousView):
 
     @extend_schema(
         tags=["auth"],
-        request=TokenRefreshRequestSerializer,
+        summary="Refresh the access token",
+        request=TokenRefreshSerializer,
         responses={
             200: TokenRefreshResponseSerializer,
             400: schema.NO_REFRESH_TOKEN,
             401: schema.INVALID_REFRESH,
+            403: schema.CSRF_FAILED,
             429: schema.THROTTLED,
         },
         examples=schema.REFRESH_EXAMPLES,
     )
     def post(self, request: Request) -> Response:
         token = refresh_token_from(request)
-        serializer = TokenRefreshRequestSerializer(data={"refresh": token} if token else {})
+        serializer = TokenRefreshSerializer(data={"refresh": token} if token else {})
         serializer.is_valid(raise_exception=True)
         try:
             tokens = services.refresh_token_use(token=serializer.validated_data["refresh"])
@@ -123,11 +127,13 @@ class LogoutView(_AnonymousView):
 
     @extend_schema(
         tags=["auth"],
-        request=LogoutRequestSerializer,
+        summary="Log out",
+        request=LogoutSerializer,
         responses={
             204: schema.LOGGED_OUT,
             400: schema.NO_REFRESH_TOKEN,
             401: schema.INVALID_REFRESH,
+            403: schema.CSRF_FAILED,
         },
         examples=[schema.LOGOUT_EXAMPLE],
     )
@@ -154,7 +160,7 @@ class PasswordChangeView(APIView):
     @extend_schema(
         tags=["auth"],
         summary="Change your password",
-        request=PasswordChangeRequestSerializer,
+        request=PasswordChangeSerializer,
         responses={
             200: TokenPairSerializer,
             400: schema.INVALID_PASSWORD_CHANGE,
@@ -164,7 +170,7 @@ class PasswordChangeView(APIView):
         examples=schema.PASSWORD_CHANGE_EXAMPLES,
     )
     def post(self, request: Request) -> Response:
-        serializer = PasswordChangeRequestSerializer(data=request.data)
+        serializer = PasswordChangeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         tokens = services.password_change(user=request.user, **serializer.validated_data)
         response = Response(tokens)
@@ -196,6 +202,7 @@ class MeView(APIView):
 
     @extend_schema(
         tags=["auth"],
+        summary="Get the current user",
         responses={200: UserDetailSerializer, 401: schema.UNAUTHENTICATED},
         examples=[schema.ME_EXAMPLE],
     )

@@ -1,8 +1,8 @@
 """OpenAPI examples and shared responses of the catalog's endpoints."""
 
-from drf_spectacular.utils import OpenApiExample
+from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 
-from core.api.schema import INVALID_PAGE, NOT_FOUND, detail_response
+from core.api.schema import DETAIL_OR_FIELD_ERRORS, INVALID_PAGE, NOT_FOUND, detail_response
 
 POSTER = "https://image.tmdb.org/t/p/w500/uXDfjJbdP4ijW5hWSBrPrlKpxab.jpg"
 MOVIE_ITEM_EXAMPLE = {
@@ -24,27 +24,21 @@ MOVIE_DETAIL_EXAMPLE = {
     "release_year": 1995,
 }
 
-INVALID_LIST_QUERY = detail_response(
-    "Invalid page, page size or filter value.", **{"Invalid page": INVALID_PAGE}
+INVALID_LIST_QUERY = OpenApiResponse(
+    DETAIL_OR_FIELD_ERRORS,
+    description="Invalid page, or an invalid filter value.",
+    examples=[
+        OpenApiExample("Invalid page", value={"detail": INVALID_PAGE}),
+        OpenApiExample("Invalid filter", value={"year": ["Enter a number."]}),
+    ],
 )
 MOVIE_NOT_FOUND = detail_response("Movie does not exist.", **{"Not found": NOT_FOUND})
 
+# A list's example is one item: drf-spectacular shows it in a page (or a list) of its own.
 MOVIE_PAGE = OpenApiExample(
-    "A page",
-    value={
-        "count": 9733,
-        "next": "http://127.0.0.1:8000/api/movies/?page=2",
-        "previous": None,
-        "results": [MOVIE_ITEM_EXAMPLE],
-    },
-    response_only=True,
-    status_codes=["200"],
+    "A page", value=MOVIE_ITEM_EXAMPLE, response_only=True, status_codes=["200"]
 )
 MOVIE_DETAIL = OpenApiExample(
     "A movie", value=MOVIE_DETAIL_EXAMPLE, response_only=True, status_codes=["200"]
 )
-GENRES = OpenApiExample(
-    "Genres",
-    value=[{"id": 28, "name": "Action"}, {"id": 12, "name": "Adventure"}],
-    response_only=True,
-)
+GENRES = OpenApiExample("Genres", value={"id": 28, "name": "Action"}, response_only=True)

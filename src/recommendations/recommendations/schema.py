@@ -20,12 +20,8 @@ MOVIE_NOT_FOUND = detail_response("Movie does not exist.", **{"Not found": NOT_F
 
 
 def page_example(name: str, item: dict) -> OpenApiExample:
-    return OpenApiExample(
-        name,
-        value={"count": 1, "next": None, "previous": None, "results": [item]},
-        response_only=True,
-        status_codes=["200"],
-    )
+    """A page of one item: drf-spectacular wraps the item in a page."""
+    return OpenApiExample(name, value=item, response_only=True, status_codes=["200"])
 
 
 PERSONAL = page_example("Personal", ITEM)

@@ -57,6 +57,7 @@ class HealthView(APIView):
 
     @extend_schema(
         tags=["health"],
+        summary="Health check",
         responses={200: HealthSerializer, 503: HealthSerializer},
         examples=[
             OpenApiExample(

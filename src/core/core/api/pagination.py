@@ -40,6 +40,24 @@ class StrictPageNumberPagination(PageNumberPagination):
         except NotFound as exc:
             raise InvalidPageError() from exc
 
+    def get_schema_operation_parameters(self, view: Any) -> list[dict[str, Any]]:
+        parameters = super().get_schema_operation_parameters(view)
+        bounds = {
+            self.page_query_param: {"minimum": 1},
+            self.page_size_query_param: {"minimum": 1, "maximum": self.max_page_size},
+        }
+        for parameter in parameters:
+            parameter["schema"].update(bounds.get(parameter["name"], {}))
+        return parameters
+
+    def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
+        """DRF's, with examples that fit the one-item example pages of every list."""
+        paginated = super().get_paginated_response_schema(schema)
+        examples = {"count": 1, "next": None, "previous": None}
+        for name, example in examples.items():
+            paginated["properties"][name]["example"] = example
+        return paginated
+
 
 class DeferredJoinPaginator(Paginator):
     """Deep pages of an ordered queryset through a deferred join, in one query:
