@@ -170,6 +170,8 @@ SIMPLE_JWT = {
     "AUTH_HEADER_TYPES": ("Bearer",),
 }
 
+# The newest release in CHANGELOG.md (tests/project/test_changelog.py keeps them equal).
+API_VERSION = "2.0.0"
 SPECTACULAR_SETTINGS = {
     "TITLE": "Movie Recommendation API",
     "DESCRIPTION": (
@@ -177,7 +179,7 @@ SPECTACULAR_SETTINGS = {
         "recommendations. Obtain a token at `POST /api/token/`, then click **Authorize** and "
         "paste the `access` value."
     ),
-    "VERSION": "1.0.0",
+    "VERSION": API_VERSION,
     "SERVE_INCLUDE_SCHEMA": False,
     # Where clients send requests: this server by default (relative to the schema's own URL).
     "SERVERS": [{"url": env("API_PUBLIC_URL", default="/"), "description": "This API"}],
