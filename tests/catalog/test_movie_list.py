@@ -64,11 +64,14 @@ def test_list_pages_of_20_with_links(api_client):
     assert third["next"] is None
 
 
-def test_list_page_size_is_capped_at_100(api_client):
+def test_list_page_size_is_at_most_100(api_client):
     MovieFactory.create_batch(105)
 
     assert len(api_client.get(URL, {"page_size": 7}).json()["results"]) == 7
-    assert len(api_client.get(URL, {"page_size": 500}).json()["results"]) == 100
+    assert len(api_client.get(URL, {"page_size": 100}).json()["results"]) == 100
+    too_many = api_client.get(URL, {"page_size": 500})
+    assert too_many.status_code == 400
+    assert list(too_many.json()) == ["page_size"]
 
 
 @pytest.mark.parametrize("page", ["0", "-1", "abc", "1.5", "3", "99999999999999999999"])

@@ -3,7 +3,8 @@
 import pytest
 from django.contrib.auth.models import Group
 
-from core.api.pagination import CountCache, plain_int
+from core.api.integers import plain_int
+from core.api.pagination import CountCache
 from core.versioned_cache import Namespace
 
 

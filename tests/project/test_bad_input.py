@@ -96,9 +96,7 @@ def test_huge_or_odd_query_values_are_400(client, params):
     assert isinstance(response.json(), dict)
 
 
-@pytest.mark.parametrize(
-    "params", [{"genre": "9" * 40}, {"page_size": "9" * 40}, {"page_size": "-1"}]
-)
+@pytest.mark.parametrize("params", [{"genre": "9" * 40}])
 def test_huge_values_that_only_narrow_are_200(client, params):
     MovieFactory()
 

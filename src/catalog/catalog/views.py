@@ -11,7 +11,8 @@ from catalog.filters import MovieFilter
 from catalog.models import Movie
 from catalog.serializers import GenreSerializer, MovieDetailSerializer, MovieListSerializer
 from core import versioned_cache
-from core.api.pagination import CachedCountPagination, CountCache, plain_int
+from core.api.integers import plain_int
+from core.api.pagination import CachedCountPagination, CountCache
 
 
 class MoviePagination(CachedCountPagination):

@@ -1,6 +1,7 @@
 from rest_framework import serializers
 
 from catalog.serializers import MovieListSerializer
+from core.api.integers import StrictIntegerField
 from core.api.serializers import BuiltOnceModelSerializer
 from favorites.models import FavoriteMovie
 
@@ -16,4 +17,5 @@ class FavoriteMovieSerializer(BuiltOnceModelSerializer):
 
 
 class FavoriteMovieCreateSerializer(serializers.Serializer):
-    movie_id = serializers.IntegerField(help_text="The id of a movie in the catalog.")
+    # Unbounded: an id no movie can have is answered like any unknown movie (the spec's body).
+    movie_id = StrictIntegerField(help_text="The id of a movie in the catalog.")

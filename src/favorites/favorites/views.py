@@ -4,7 +4,8 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.api.pagination import cached_page_response, plain_int
+from core.api.integers import plain_int
+from core.api.pagination import cached_page_response
 from favorites import schema, selectors, services
 from favorites.cache import FavoritePages
 from favorites.models import FavoriteMovie

@@ -8,13 +8,14 @@ from typing import Any, Protocol
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from rest_framework.exceptions import APIException, NotFound
+from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
 from core import versioned_cache
+from core.api.integers import StrictIntegerField, plain_int
 from core.versioned_cache import Namespace, Snapshot
 
 
@@ -33,6 +34,25 @@ class StrictPageNumberPagination(PageNumberPagination):
 
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def get_page_size(self, request: Request) -> int:
+        """``page_size`` if given (a whole number from 1 to ``max_page_size``: else a 400 on
+        the parameter), else the default."""
+        text = request.query_params.get(self.page_size_query_param)
+        if text is None:
+            return self.page_size
+        field = StrictIntegerField(min_value=1, max_value=self.max_page_size)
+        try:
+            return field.run_validation(text)
+        except ValidationError as exc:
+            raise ValidationError({self.page_size_query_param: exc.detail}) from exc
+
+    def get_page_number(self, request: Request, paginator: Paginator) -> int | str:
+        """A plain page number or "last"; anything else (a "٣" Python reads as 3) is invalid."""
+        number = super().get_page_number(request, paginator)
+        if isinstance(number, str) and plain_int(number) is None:
+            raise InvalidPageError()
+        return number
 
     def paginate_queryset(self, queryset, request, view=None):
         try:
@@ -118,14 +138,6 @@ class CachedCountPagination(StrictPageNumberPagination):
         return paginator
 
 
-def plain_int(text: str | None) -> int | None:
-    """``text`` as an integer if it is ASCII digits only ("²" and "٣" are digits to
-    ``str.isdigit`` but not page numbers), else None."""
-    if text is None or not (text.isascii() and text.isdigit()):
-        return None
-    return int(text)
-
-
 def page_with_links(request: Request, data: dict, page: int, page_size: int) -> dict:
     """A cached page (``count`` and ``results``, no URLs) with ``next``/``previous`` built for
     this request as ``StrictPageNumberPagination`` builds them."""
@@ -167,11 +179,9 @@ def cached_page_response(
     ``compute()`` (the paginated body; it raises the 400 of an invalid page), stored
     without its links. A page asked for by anything but plain numbers ("last") is not cached."""
     number = plain_int(request.query_params.get(pagination.page_query_param, "1"))
-    size_text = request.query_params.get(pagination.page_size_query_param)
-    size = plain_int(size_text)
-    page_size = pagination.get_page_size(request) or 0
-    cacheable = number is not None and (size_text is None or size is not None)
-    key = pages.page_key(number, page_size if size_text else None) if cacheable else None
+    page_size = pagination.get_page_size(request)  # raises the 400 of an invalid page size
+    explicit = pagination.page_size_query_param in request.query_params
+    key = None if number is None else pages.page_key(number, page_size if explicit else None)
     snapshot = pages.read(key)
     data = snapshot.entry(key) if key else None
     if data is not None:

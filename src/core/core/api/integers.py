@@ -1,0 +1,33 @@
+"""The one parser of every integer the API reads: query parameters, path ids, ids in bodies.
+
+An integer is a JSON number without a fraction or exponent, or a string of ASCII digits, within
+its range: "²" and "٣" are digits to ``str.isdigit`` (and ``int("٣")`` is 3), "1.0", "1e2" and
+"1 " are not integers here, and a value out of range is refused rather than clamped.
+"""
+
+from typing import Any
+
+from rest_framework import serializers
+
+MAX_ID = 2**63 - 1  # the largest primary key (BigAutoField)
+
+
+def plain_int(value: Any) -> int | None:
+    """``value`` as an integer if it is one by the rules above (no range check), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, str) and value.isascii() and value.isdigit():
+        return int(value)
+    return None
+
+
+class StrictIntegerField(serializers.IntegerField):
+    """DRF's ``IntegerField``, which takes 1.0, "1 " and 1e2, reading only ``plain_int``s."""
+
+    def to_internal_value(self, data: Any) -> int:
+        number = plain_int(data)
+        if number is None:
+            self.fail("invalid")
+        return super().to_internal_value(number)
