@@ -13,6 +13,7 @@ from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
+from rest_framework.views import APIView
 
 from core import versioned_cache
 from core.versioned_cache import Namespace, Snapshot
@@ -34,7 +35,9 @@ class StrictPageNumberPagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
 
-    def paginate_queryset(self, queryset, request, view=None):
+    def paginate_queryset(
+        self, queryset: QuerySet[Any], request: Request, view: APIView | None = None
+    ) -> list[Any] | None:
         try:
             return super().paginate_queryset(queryset, request, view)
         except NotFound as exc:
@@ -59,7 +62,7 @@ class StrictPageNumberPagination(PageNumberPagination):
         return paginated
 
 
-class DeferredJoinPaginator(Paginator):
+class DeferredJoinPaginator(Paginator):  # type: ignore[type-arg]  # no Paginator[T] at run time
     """Deep pages of an ordered queryset through a deferred join, in one query:
     ``... WHERE pk IN (SELECT pk ... ORDER BY ... LIMIT n OFFSET m) ORDER BY ...``.
 
@@ -75,7 +78,10 @@ class DeferredJoinPaginator(Paginator):
     # ~0.2 ms, skipping a row ~0.7 us (PostgreSQL, 100k movies; break-even at 200-500 rows).
     min_offset = 200
 
-    def page(self, number: int | str) -> Page:
+    object_list: QuerySet[Any]
+    _get_page: Callable[..., "Page[Any]"]  # Django's (private) page factory; the stubs omit it
+
+    def page(self, number: int | str) -> "Page[Any]":
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
@@ -96,7 +102,7 @@ class CountCache:
     key_prefix: str
     timeout: Callable[[], float]
 
-    def count(self, queryset: QuerySet) -> int:
+    def count(self, queryset: QuerySet[Any]) -> int:
         query = queryset.query.clone()
         query.clear_ordering(force=True)  # every ordering of one filter shares its count
         digest = hashlib.sha256(str(query).encode()).hexdigest()[:32]
@@ -111,7 +117,9 @@ class CachedCountPagination(StrictPageNumberPagination):
 
     count_cache: CountCache
 
-    def django_paginator_class(self, object_list: QuerySet, per_page: int) -> Paginator:
+    def django_paginator_class(  # type: ignore[override]  # a class attribute in DRF, called alike
+        self, object_list: QuerySet[Any], per_page: int
+    ) -> "Paginator[Any]":
         """DRF builds its paginator through this attribute; here, one with the cached count."""
         paginator = DeferredJoinPaginator(object_list, per_page)
         paginator.count = self.count_cache.count(object_list)  # a cached_property: set it
@@ -126,7 +134,9 @@ def plain_int(text: str | None) -> int | None:
     return int(text)
 
 
-def page_with_links(request: Request, data: dict, page: int, page_size: int) -> dict:
+def page_with_links(
+    request: Request, data: dict[str, Any], page: int, page_size: int
+) -> dict[str, Any]:
     """A cached page (``count`` and ``results``, no URLs) with ``next``/``previous`` built for
     this request as ``StrictPageNumberPagination`` builds them."""
     url = request.build_absolute_uri()
@@ -170,8 +180,12 @@ def cached_page_response(
     size_text = request.query_params.get(pagination.page_size_query_param)
     size = plain_int(size_text)
     page_size = pagination.get_page_size(request) or 0
-    cacheable = number is not None and (size_text is None or size is not None)
-    key = pages.page_key(number, page_size if size_text else None) if cacheable else None
+    cacheable = size_text is None or size is not None
+    key = (
+        pages.page_key(number, page_size if size_text else None)
+        if number is not None and cacheable
+        else None
+    )
     snapshot = pages.read(key)
     data = snapshot.entry(key) if key else None
     if data is not None:
