@@ -42,10 +42,11 @@ test: $(VENV)/.dev  ## Run every test suite
 $(addprefix test-,$(APPS)): test-%: $(VENV)/.dev
 	$(BIN)/pytest tests/$*
 
-lint: $(VENV)/.dev  ## ruff, import contracts, OpenAPI schema validation
+lint: $(VENV)/.dev  ## ruff, import contracts, mypy, OpenAPI schema validation
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) spectacular --validate --fail-on-warn --file /dev/null
 
 # Not part of `make test`: it is about packaging, not behaviour, and needs no PostgreSQL/Redis
@@ -68,7 +69,7 @@ superuser: $(VENV)/.prod  ## Create an admin account
 	$(MANAGE) createsuperuser
 
 clean:  ## Remove the virtualenv and caches
-	rm -rf $(VENV) .pytest_cache .ruff_cache staticfiles
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache staticfiles
 
 # Benchmarks: print figures (never assert timings) and write bench/results/. They use
 # PostgreSQL on 127.0.0.1:5432 and Redis 127.0.0.1:6379, started here when not running.

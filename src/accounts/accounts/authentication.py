@@ -1,3 +1,5 @@
+from typing import cast
+
 from django.utils.translation import gettext_lazy as _
 from rest_framework.request import Request
 from rest_framework_simplejwt.authentication import JWTAuthentication
@@ -20,9 +22,13 @@ class JWTCookieAuthentication(JWTAuthentication):
     A cookie is sent by the browser on its own, so unlike the header it needs CSRF protection.
     The user is read from the cache for ``ACCOUNTS['USER_CACHE_TIMEOUT']`` seconds (see
     ``accounts.cache``), so most requests make no query for it.
+
+    Typing: simplejwt annotates an ``AuthenticationFailed`` detail as str, yet passes lazy strings
+    itself (hence the ignores), and ``get_user``'s return as a bare TypeVar, which no override
+    matches; its users are AUTH_USER_MODEL's (hence the casts).
     """
 
-    def authenticate(self, request: Request):  # type: ignore[override]
+    def authenticate(self, request: Request):
         if self.get_header(request) is not None:
             return super().authenticate(request)
         if not accounts_settings.JWT_COOKIE_MODE:
@@ -34,31 +40,38 @@ class JWTCookieAuthentication(JWTAuthentication):
         enforce_csrf(request)
         return self.get_user(validated), validated
 
-    def get_user(self, validated_token: Token) -> User:  # type: ignore[override]
+    def get_user(self, validated_token: Token) -> User:  # type: ignore[override]  # see above
         user_id = validated_token.get(jwt_settings.USER_ID_CLAIM)
         if not accounts_settings.USER_CACHE_TIMEOUT or user_id is None:
-            user = super().get_user(validated_token)
+            user = cast(User, super().get_user(validated_token))
         else:
             key = user_key(user_id)
             snapshot = versioned_cache.read([user_namespace(user_id)], [key])
             user = snapshot.entry(key)
             if user is None:
-                user = super().get_user(validated_token)  # the database, and simplejwt's checks
+                user = cast(User, super().get_user(validated_token))  # the database, its checks
                 snapshot.store(key, user, timeout=accounts_settings.USER_CACHE_TIMEOUT)
             else:
                 self._check_cached_user(user, validated_token)
         if token_version(validated_token) != user.token_version:
-            raise AuthenticationFailed(_("Token is invalid or expired"), code="token_not_valid")
+            raise AuthenticationFailed(
+                _("Token is invalid or expired"),  # type: ignore[arg-type]
+                code="token_not_valid",
+            )
         return user
 
     @staticmethod
     def _check_cached_user(user: User, validated_token: Token) -> None:
         """simplejwt's checks of ``get_user``, for a user that did not come from it this time."""
         if jwt_settings.CHECK_USER_IS_ACTIVE and not user.is_active:
-            raise AuthenticationFailed(_("User is inactive"), code="user_inactive")
+            raise AuthenticationFailed(
+                _("User is inactive"),  # type: ignore[arg-type]
+                code="user_inactive",
+            )
         if jwt_settings.CHECK_REVOKE_TOKEN and validated_token.get(
             jwt_settings.REVOKE_TOKEN_CLAIM
         ) != get_md5_hash_password(user.password):
             raise AuthenticationFailed(
-                _("The user's password has been changed."), code="password_changed"
+                _("The user's password has been changed."),  # type: ignore[arg-type]
+                code="password_changed",
             )

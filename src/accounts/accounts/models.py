@@ -22,8 +22,9 @@ class User(AbstractUser):
     )
 
     REQUIRED_FIELDS = ["email"]
+    _loaded_active: bool | None  # is_active as loaded from the database (from_db)
 
-    class Meta(AbstractUser.Meta):
+    class Meta(AbstractUser.Meta):  # type: ignore[name-defined]  # the stubs omit abstract Metas
         swappable = "AUTH_USER_MODEL"
         constraints = [
             models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
@@ -50,7 +51,8 @@ class User(AbstractUser):
         if self.pk is None:
             return False
         deactivated = getattr(self, "_loaded_active", None) is True and not self.is_active
-        return self._password is not None or deactivated
+        # _password: set by set_password (Django's private attribute; the stubs omit it).
+        return self._password is not None or deactivated  # type: ignore[attr-defined]
 
 
 class RotatedRefreshToken(models.Model):

@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.contrib.auth.password_validation import password_validators_help_texts
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers
@@ -31,7 +33,7 @@ class UserDetailSerializer(BuiltOnceModelSerializer):
         return user_favorite_movie_ids(user=user)
 
 
-def _password_field(**kwargs: object) -> serializers.CharField:
+def _password_field(**kwargs: Any) -> serializers.CharField:
     """A password, checked by the configured validators (their rules are its description)."""
     rules = " ".join(password_validators_help_texts())
     return serializers.CharField(
@@ -63,7 +65,7 @@ class TokenObtainSerializer(TokenObtainPairSerializer):
 
     def validate(self, attrs: dict) -> dict:
         try:
-            data = super().validate(attrs)
+            data: dict[str, Any] = super().validate(attrs)
         except exceptions.AuthenticationFailed as exc:
             raise InvalidCredentials() from exc
         data["user"] = UserDetailSerializer(self.user).data

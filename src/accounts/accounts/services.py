@@ -60,7 +60,7 @@ def refresh_token_use(*, token: str) -> dict[str, str]:
     copy, and every token of the user is revoked. One query reads the token's row with its
     blacklist entry, rotation and user; a rotation then writes its row and the new token's.
     """
-    refresh = SessionRefreshToken(token)  # type: ignore[arg-type]
+    refresh = SessionRefreshToken(token)  # type: ignore[arg-type]  # simplejwt says Token: a str
     outstanding = (
         OutstandingToken.objects.select_related("user", "blacklistedtoken", "rotation")
         .filter(jti=refresh[jwt_settings.JTI_CLAIM])
@@ -138,4 +138,4 @@ def password_change(*, user: User, current_password: str, new_password: str) -> 
 
 def refresh_token_blacklist(*, token: str) -> None:
     """Revoke a refresh token (logout). Raises ``TokenError`` if it is already invalid."""
-    RefreshToken(token).blacklist()  # type: ignore[arg-type]
+    RefreshToken(token).blacklist()  # type: ignore[arg-type]  # simplejwt says Token; it is a str

@@ -1,3 +1,5 @@
+from typing import cast
+
 from django.middleware.csrf import get_token
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
@@ -9,6 +11,7 @@ from rest_framework_simplejwt.exceptions import TokenError
 
 from accounts import schema, services
 from accounts.cookies import delete_token_cookies, refresh_token_from, set_token_cookies
+from accounts.models import User
 from accounts.serializers import (
     CsrfTokenSerializer,
     LogoutSerializer,
@@ -172,7 +175,8 @@ class PasswordChangeView(APIView):
     def post(self, request: Request) -> Response:
         serializer = PasswordChangeSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        tokens = services.password_change(user=request.user, **serializer.validated_data)
+        user = cast(User, request.user)  # IsAuthenticated: never the AnonymousUser
+        tokens = services.password_change(user=user, **serializer.validated_data)
         response = Response(tokens)
         set_token_cookies(request, response)
         return response

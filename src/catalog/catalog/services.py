@@ -145,7 +145,7 @@ def movie_list_sync(
     client: TMDBClient,
     source: str,
     pages: int,
-    on_page: Callable[[Page[MovieSummary]], None] | None = None,
+    on_page: Callable[[Page[MovieSummary]], object] | None = None,
 ) -> SyncSummary:
     """Upsert the first ``pages`` pages of a TMDB list (``LIST_SOURCES``), a page at a time."""
     summary = SyncSummary()
@@ -162,7 +162,7 @@ def movies_sync_by_tmdb_ids(
     client: TMDBClient,
     tmdb_ids: Iterable[int],
     batch_size: int = 20,
-    on_movie: Callable[[int], None] | None = None,
+    on_movie: Callable[[int], object] | None = None,
 ) -> SyncSummary:
     """Fetch and store the full details of these TMDB ids, in batches of ``batch_size``."""
     summary = SyncSummary()
@@ -195,7 +195,7 @@ def movie_changes_sync(
     *,
     client: TMDBClient,
     now: datetime.datetime | None = None,
-    on_movie: Callable[[int], None] | None = None,
+    on_movie: Callable[[int], object] | None = None,
 ) -> SyncSummary:
     """Refresh the stored movies that TMDB's changes feed lists since the last completed run
     (at most 14 days back, TMDB's limit). The run is recorded only once it has finished, so an
@@ -263,14 +263,12 @@ def demo_catalog_load(*, directory: Path = DEMO_DIR, batch_size: int = 2000) -> 
     rows that already exist are left as they are. Returns the number of movies created.
     """
     with (directory / "genres.csv").open(newline="") as f:
-        genres = [TMDBGenre(id=int(row["id"]), name=row["name"]) for row in csv.DictReader(f)]
+        genres = [Genre(id=int(row["id"]), name=row["name"]) for row in csv.DictReader(f)]
     with (directory / "movies.csv").open(newline="") as f:
         rows = list(csv.DictReader(f))
     created = 0
     with transaction.atomic():
-        Genre.objects.bulk_create(
-            [Genre(id=g.id, name=g.name) for g in genres], ignore_conflicts=True
-        )
+        Genre.objects.bulk_create(genres, ignore_conflicts=True)
         existing = set(Movie.objects.values_list("tmdb_id", flat=True))
         new = [row for row in rows if int(row["tmdb_id"]) not in existing]
         Movie.objects.bulk_create(

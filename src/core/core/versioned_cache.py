@@ -98,7 +98,7 @@ def cached(
     """The entry under ``key`` for the namespaces' current versions, else ``compute()``,
     stored for them."""
     snapshot = read(namespaces, [key])
-    data = snapshot.entry(key)
+    data: T | None = snapshot.entry(key)
     if data is None:
         data = compute()
         snapshot.store(key, data, timeout=timeout)

@@ -4,6 +4,7 @@ names; ``_size_<n>`` for an explicit page size), valid for one version of the us
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import cast
 
 from core import versioned_cache
 from core.versioned_cache import Namespace, Snapshot
@@ -33,7 +34,7 @@ class FavoritePages:
 
     @property
     def timeout(self) -> float:
-        return favorites_settings.CACHE_TIMEOUT
+        return cast(float, favorites_settings.CACHE_TIMEOUT)
 
     def page_key(self, page: int, page_size: int | None) -> str:
         return page_key(user_id=self.user_id, page=page, page_size=page_size)

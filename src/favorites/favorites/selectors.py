@@ -1,10 +1,14 @@
 import datetime
 from collections.abc import Iterable, Iterator
+from typing import TYPE_CHECKING
 
 from django.db.models import Count, QuerySet
 
 from catalog.items import list_item_fields
 from favorites.models import FavoriteMovie
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import _User  # AUTH_USER_MODEL, as django-stubs resolves it
 
 
 def favorite_list(*, user_id: int) -> QuerySet[FavoriteMovie]:
@@ -17,7 +21,7 @@ def favorite_list(*, user_id: int) -> QuerySet[FavoriteMovie]:
     )
 
 
-def favorite_movie_ids(*, user) -> list[int]:
+def favorite_movie_ids(*, user: "_User") -> list[int]:
     """The user's favorite movie ids, newest first (the ``ACCOUNTS`` extension point)."""
     return list(
         FavoriteMovie.objects.filter(user=user)

@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
@@ -6,6 +8,9 @@ from catalog.selectors import movie_exists, movie_for_list
 from favorites.conf import favorites_settings
 from favorites.models import FavoriteMovie
 
+if TYPE_CHECKING:
+    from django.contrib.auth.models import _User  # AUTH_USER_MODEL, as django-stubs resolves it
+
 ALREADY_FAVORITE = "This movie is already in your favorites."
 
 
@@ -13,7 +18,7 @@ def _unknown_movie(movie_id: int) -> ValidationError:
     return ValidationError({"movie_id": f'Invalid pk "{movie_id}" - object does not exist.'})
 
 
-def favorite_add(*, user, movie_id: int) -> FavoriteMovie:
+def favorite_add(*, user: "_User", movie_id: int) -> FavoriteMovie:
     """Add a movie to the user's favorites; the returned favorite holds the movie, ready to
     serialize. Raises ``ValidationError`` (field ``movie_id`` for an unknown movie; non-field over
     the limit, or when it is already there, also when a concurrent request won)."""
@@ -41,6 +46,6 @@ def favorite_add(*, user, movie_id: int) -> FavoriteMovie:
 
 
 @transaction.atomic
-def favorite_remove(*, user, favorite_id: int) -> None:
+def favorite_remove(*, user: "_User", favorite_id: int) -> None:
     """Remove one of the user's favorites; ``FavoriteMovie.DoesNotExist`` if it is not theirs."""
     FavoriteMovie.objects.get(pk=favorite_id, user=user).delete()

@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING, cast
+
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.permissions import IsAuthenticated
@@ -5,11 +7,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api.integers import plain_int
-from core.api.pagination import cached_page_response
+from core.api.pagination import StrictPageNumberPagination, cached_page_response
 from favorites import schema, selectors, services
 from favorites.cache import FavoritePages
 from favorites.models import FavoriteMovie
 from favorites.serializers import FavoriteMovieCreateSerializer, FavoriteMovieSerializer
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import _User  # AUTH_USER_MODEL, as django-stubs resolves it
 
 
 @extend_schema_view(
@@ -51,7 +56,7 @@ class FavoriteMovieViewSet(
 ):
     """The authenticated user's favorite movies. The list is cached per user and page."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [IsAuthenticated]  # so request.user is a user (the casts below)
     serializer_class = FavoriteMovieSerializer
     queryset = FavoriteMovie.objects.none()  # for the schema; get_queryset does the reading
     filter_backends: list = []
@@ -62,13 +67,13 @@ class FavoriteMovieViewSet(
         return None if self.request.method in ("GET", "HEAD", "OPTIONS") else "favorites_write"
 
     def get_queryset(self):
-        return selectors.favorite_list(user_id=self.request.user.pk)
+        return selectors.favorite_list(user_id=cast("_User", self.request.user).pk)
 
     def list(self, request: Request, *args, **kwargs) -> Response:
         return cached_page_response(
             request,
-            self.paginator,
-            FavoritePages(user_id=request.user.pk),
+            cast(StrictPageNumberPagination, self.paginator),  # the default class
+            FavoritePages(user_id=cast("_User", request.user).pk),
             compute=lambda: super(FavoriteMovieViewSet, self).list(request).data,
         )
 
@@ -76,10 +81,11 @@ class FavoriteMovieViewSet(
         serializer = FavoriteMovieCreateSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         favorite = services.favorite_add(
-            user=request.user, movie_id=serializer.validated_data["movie_id"]
+            user=cast("_User", request.user), movie_id=serializer.validated_data["movie_id"]
         )
         return Response(FavoriteMovieSerializer(favorite).data, status=status.HTTP_201_CREATED)
 
     def destroy(self, request: Request, *args, **kwargs) -> Response:
-        services.favorite_remove(user=request.user, favorite_id=plain_int(kwargs["pk"]) or 0)
+        user = cast("_User", request.user)
+        services.favorite_remove(user=user, favorite_id=plain_int(kwargs["pk"]) or 0)
         return Response(status=status.HTTP_204_NO_CONTENT)

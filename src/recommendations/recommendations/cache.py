@@ -14,6 +14,7 @@ and the page are read together.
 """
 
 from collections.abc import Callable
+from typing import cast
 
 from core import versioned_cache
 from core.versioned_cache import Namespace, Snapshot
@@ -43,7 +44,7 @@ class RecommendationPages:
 
     @property
     def timeout(self) -> float:
-        return recommendations_settings.CACHE_TIMEOUT
+        return cast(float, recommendations_settings.CACHE_TIMEOUT)
 
     def page_key(self, page: int, page_size: int | None) -> str:
         return page_key(user_id=self.user_id, page=page, page_size=page_size)

@@ -98,7 +98,7 @@ def build_neighbours(
         return Neighbours(items, neighbours, scores)
     for start in range(0, n_items, params.block):
         rows = np.arange(start, min(start + params.block, n_items))
-        block = _collaborative(xt[rows] @ xw, rows, weighted_fans, params)
+        block = _collaborative((xt[rows] @ xw).tocoo(), rows, weighted_fans, params)
         if genre_matrix is not None:
             block += fade[rows, None] * _content(genre_matrix, years, rows, params)
         block[np.arange(len(rows)), rows] = -np.inf  # never its own neighbour
@@ -130,10 +130,9 @@ def _pairs(
 
 
 def _collaborative(
-    co: sparse.csr_matrix, rows: np.ndarray, fans: np.ndarray, params: ModelParams
+    co: sparse.coo_matrix, rows: np.ndarray, fans: np.ndarray, params: ModelParams
 ) -> np.ndarray:
     """Dense (len(rows), n) block of damped asymmetric-cosine similarities."""
-    co = co.tocoo()
     block = np.zeros(co.shape, dtype=np.float32)
     if co.nnz:
         own = np.maximum(fans[rows[co.row]], 1e-9) ** (1.0 - params.alpha)
@@ -167,7 +166,7 @@ def _content(
     genres: np.ndarray, years: np.ndarray, rows: np.ndarray, params: ModelParams
 ) -> np.ndarray:
     """Dense block: genre cosine times a release-year closeness (0.5 when a year is unknown)."""
-    similarity = genres[rows] @ genres.T
+    similarity: np.ndarray = genres[rows] @ genres.T
     distance = np.abs(years[rows, None] - years[None, :])
     era = np.where(np.isnan(distance), 0.5, np.exp(-distance / params.era_years))
     return similarity * era.astype(np.float32)

@@ -95,7 +95,8 @@ def leave_last_out(ratings: Iterable[Rating]) -> Split:
     for rating in ratings:
         if rating.rating >= FAVORITE_RATING:
             by_user[rating.user].append(rating)
-    train, test = [], {}
+    train: list[tuple[int, int]] = []
+    test: dict[int, int] = {}
     for user, favorites in by_user.items():
         favorites.sort(key=lambda r: (r.timestamp, r.item))
         if len(favorites) < 2:

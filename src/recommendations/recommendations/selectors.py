@@ -3,6 +3,7 @@ plus in-memory scoring by ``recommendations.engine.recommend``."""
 
 import datetime
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
 from django.utils import timezone
@@ -13,6 +14,9 @@ from favorites.selectors import favorite_movie_ids, most_favorited_movie_ids
 from recommendations.conf import recommendations_settings
 from recommendations.engine import rank
 from recommendations.models import MovieNeighbour, RecommenderBuild
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import _User  # AUTH_USER_MODEL, as django-stubs resolves it
 
 CURRENT_BUILD_KEY = "recommendations:current_build"
 # Not forever: a process whose cache a build elsewhere cannot reach (no shared Redis) would keep
@@ -56,7 +60,7 @@ def popular_picks() -> list[Pick]:
     """Most favorited recently, then most popular on TMDB; cached for a few minutes."""
     limit = recommendations_settings.MAX_RESULTS
     key = f"recommendations:popular:{limit}"
-    picks = cache.get(key)
+    picks: list[Pick] | None = cache.get(key)
     if picks is None:
         since = timezone.now() - datetime.timedelta(
             days=recommendations_settings.POPULAR_WINDOW_DAYS
@@ -72,7 +76,7 @@ def popular_picks() -> list[Pick]:
     return picks
 
 
-def recommendation_list(*, user, build_id: int | None) -> list[Pick]:
+def recommendation_list(*, user: "_User", build_id: int | None) -> list[Pick]:
     """The user's recommendations from this build, best first: neighbours of their favorites
     (read live, so a new favorite counts at once), topped up with popular movies; never one of
     their favorites."""
@@ -102,7 +106,9 @@ def similar_picks(*, movie_id: int) -> list[Pick]:
     ]
 
 
-def hydrate(picks: list[Pick], *, reason: str = "Because you liked {title}") -> list[dict]:
+def hydrate(
+    picks: list[Pick], *, reason: str = "Because you liked {title}"
+) -> list[dict[str, Any]]:
     """The catalog's list items of ``picks`` (one query), each with ``score`` and a ``reason``:
     the pick's own, or ``reason`` formatted with the title of the movie it is most similar to."""
     wanted = {p.movie_id for p in picks} | {p.because for p in picks if p.because}

@@ -1,3 +1,5 @@
+from typing import TYPE_CHECKING, Any, cast
+
 from drf_spectacular.utils import extend_schema
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
@@ -6,11 +8,14 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from catalog.selectors import movie_exists
-from core.api.pagination import cached_page_response
+from core.api.pagination import StrictPageNumberPagination, cached_page_response
 from recommendations import schema, selectors
 from recommendations.cache import RecommendationPages
 from recommendations.selectors import Pick
 from recommendations.serializers import RecommendationSerializer
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import _User  # AUTH_USER_MODEL, as django-stubs resolves it
 
 
 class _PicksView(GenericAPIView):
@@ -18,10 +23,11 @@ class _PicksView(GenericAPIView):
     filter_backends: list = []
     reason = "Because you liked {title}"
 
-    def paginated(self, picks: list[Pick]) -> dict:
+    def paginated(self, picks: list[Pick]) -> dict[str, Any]:
         """The requested page of ``picks`` as the paginated body; raises the 400 of an
         invalid page."""
-        page = self.paginate_queryset(picks)
+        # DRF pages any sequence (the stubs want a QuerySet); pagination is always on here.
+        page = cast(list[Pick], self.paginate_queryset(picks))  # type: ignore[arg-type]
         return self.get_paginated_response(selectors.hydrate(page, reason=self.reason)).data
 
 
@@ -43,16 +49,17 @@ class RecommendationListView(_PicksView):
         examples=[schema.PERSONAL, schema.COLD_START],
     )
     def get(self, request: Request) -> Response:
-        user = request.user
+        user = cast("_User", request.user)  # IsAuthenticated: never the AnonymousUser
         pages = RecommendationPages(user_id=user.pk)
 
-        def compute() -> dict:
+        def compute() -> dict[str, Any]:
             build_id = pages.build_id  # read with the page
             return self.paginated(
                 pages.picks(lambda: selectors.recommendation_list(user=user, build_id=build_id))
             )
 
-        return cached_page_response(request, self.paginator, pages, compute)
+        pagination = cast(StrictPageNumberPagination, self.paginator)  # the default class
+        return cached_page_response(request, pagination, pages, compute)
 
 
 class SimilarMovieListView(_PicksView):

@@ -1,5 +1,7 @@
+from collections.abc import Sequence
 from typing import Any
 
+from django.apps import AppConfig
 from django.core.checks import CheckMessage, Info, Tags, register
 
 from core.checks import Rule, http_url, non_negative_int, positive_number, settings_messages
@@ -23,7 +25,9 @@ RULES = [
 
 
 @register(Tags.compatibility)
-def check_tmdb_settings(app_configs, **kwargs) -> list[CheckMessage]:
+def check_tmdb_settings(
+    app_configs: Sequence[AppConfig] | None, **kwargs: Any
+) -> list[CheckMessage]:
     messages = settings_messages(tmdb_settings, label="tmdb", rules=RULES)
     if not is_configured():
         # Info, not Warning: running on the demo catalog without TMDB is a supported setup.

@@ -46,7 +46,9 @@ def api_exception_handler(exc: Exception, context: dict[str, Any]) -> Response |
     return response
 
 
-def _json_under_api(status: int, detail: str, django_view: Callable[..., HttpResponse]):
+def _json_under_api(
+    status: int, detail: str, django_view: Callable[..., HttpResponse]
+) -> Callable[..., HttpResponse]:
     """A Django error handler that answers JSON under /api/ and HTML elsewhere (the admin)."""
 
     def handler(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

@@ -7,9 +7,11 @@ from django.core.cache import cache
 from django.db import connection
 from drf_spectacular.utils import OpenApiExample, extend_schema, inline_serializer
 from rest_framework import serializers
+from rest_framework.authentication import BaseAuthentication
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.throttling import BaseThrottle
 from rest_framework.views import APIView
 
 logger = logging.getLogger(__name__)
@@ -19,7 +21,7 @@ def _database_ok() -> bool:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-            return cursor.fetchone() == (1,)
+            return bool(cursor.fetchone() == (1,))
     except Exception:
         logger.exception("health: database check failed")
         return False
@@ -29,7 +31,7 @@ def _cache_ok() -> bool:
     key, value = f"health:{uuid.uuid4().hex}", "ok"
     try:
         cache.set(key, value, timeout=5)
-        ok = cache.get(key) == value
+        ok: bool = cache.get(key) == value
         cache.delete(key)
         return ok
     except Exception:
@@ -51,9 +53,9 @@ HealthSerializer = inline_serializer(
 class HealthView(APIView):
     """200 when the database and the cache both answer, 503 otherwise."""
 
-    authentication_classes: list = []
+    authentication_classes: list[type[BaseAuthentication]] = []
     permission_classes = [AllowAny]
-    throttle_classes: list = []
+    throttle_classes: list[type[BaseThrottle]] = []
 
     @extend_schema(
         tags=["health"],

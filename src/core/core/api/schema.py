@@ -19,7 +19,7 @@ NOT_FOUND = "Not found."
 NOT_AUTHENTICATED = "Authentication credentials were not provided."
 
 
-class ErrorDetailSerializer(serializers.Serializer):
+class ErrorDetailSerializer(serializers.Serializer[Any]):
     """An error: 401, 403, 404, 405, 415, 429, 503, and 400s that concern no field."""
 
     detail = serializers.CharField(help_text="What went wrong, for people.")
@@ -28,7 +28,7 @@ class ErrorDetailSerializer(serializers.Serializer):
         ref_name = "ErrorDetail"
 
 
-class FieldErrorsSerializer(serializers.Serializer):
+class FieldErrorsSerializer(serializers.Serializer[Any]):
     """A 400 for invalid input: the messages of each invalid field, and of the whole body under
     ``non_field_errors``."""
 
@@ -39,8 +39,9 @@ class FieldErrorsSerializer(serializers.Serializer):
 class _FieldErrorsExtension(OpenApiSerializerExtension):
     target_class = FieldErrorsSerializer
 
-    def map_serializer(self, auto_schema: Any, direction: Any) -> dict:
-        messages = build_array_type(build_basic_type(OpenApiTypes.STR))
+    def map_serializer(self, auto_schema: Any, direction: Any) -> dict[str, Any]:
+        # The ignore: build_basic_type answers None for OpenApiTypes.NONE only.
+        messages = build_array_type(build_basic_type(OpenApiTypes.STR))  # type: ignore[arg-type]
         return build_object_type(
             properties={"non_field_errors": messages},
             additionalProperties=messages,
@@ -85,7 +86,7 @@ class AutoSchema(openapi.AutoSchema):
 
     def _get_response_bodies(self, direction: Any = "response") -> dict[str, Any]:
         bodies = super()._get_response_bodies(direction)
-        declared = self.get_response_serializers()
+        declared: Any = self.get_response_serializers()  # a dict too (responses={...})
         declared = (
             {str(code): r for code, r in declared.items()} if isinstance(declared, dict) else {}
         )

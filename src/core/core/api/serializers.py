@@ -1,4 +1,5 @@
 import copy
+from typing import Any
 
 from rest_framework import serializers
 
@@ -9,8 +10,10 @@ from rest_framework import serializers
 # built the first time, as DRF already does for declared fields. Only for serializers whose
 # fields do not depend on the instance or context (read-side serializers; not model-derived
 # unique validators). No docstring: drf-spectacular would show it on every subclass's schema.
-class BuiltOnceModelSerializer(serializers.ModelSerializer):
-    def get_fields(self) -> dict[str, serializers.Field]:
+class BuiltOnceModelSerializer(serializers.ModelSerializer[Any]):
+    _built_fields: dict[str, serializers.Field[Any, Any, Any, Any]]  # set on each class
+
+    def get_fields(self) -> dict[str, serializers.Field[Any, Any, Any, Any]]:
         built = type(self).__dict__.get("_built_fields")
         if built is None:
             built = super().get_fields()

@@ -30,7 +30,7 @@ from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Literal, Self
+from typing import Any, Literal, Self, cast
 from urllib.parse import parse_qsl, urlsplit
 
 EXAMPLES_DIR = Path(__file__).parent / "examples"
@@ -81,9 +81,9 @@ Body = Mapping[str, Any] | list[Any] | bytes | str
 
 
 @functools.cache
-def example(name: str) -> Any:
+def example(name: str) -> dict[str, Any]:
     """A recorded response (parsed); shared, so never mutate it."""
-    return json.loads((EXAMPLES_DIR / name).read_text(encoding="utf-8"))
+    return cast(dict[str, Any], json.loads((EXAMPLES_DIR / name).read_text(encoding="utf-8")))
 
 
 def error_body(status: int) -> dict[str, Any]:
@@ -184,7 +184,7 @@ class FakeTMDB:
         """The API root, like TMDB's ``https://api.themoviedb.org/3``."""
         if self._httpd is None:
             raise RuntimeError("FakeTMDB is not started")
-        host, port = self._httpd.server_address[:2]
+        host, port = cast(tuple[str, int], self._httpd.server_address[:2])  # bound to a str
         return f"http://{host}:{port}/3"
 
     # Data
@@ -368,6 +368,7 @@ class _Handler(BaseHTTPRequestHandler):
             return
         if fault is not None and fault.kind == "delay" and fake._stopping.wait(fault.seconds):
             return  # stopping: do not answer late
+        body: Body
         if not url.path.startswith("/3/"):
             status, body = 404, error_body(404)
         elif not fake._authorized(query, headers):
