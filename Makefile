@@ -10,7 +10,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run test $(addprefix test-,$(APPS)) lint check-wheels fuzz format schema superuser clean
+.PHONY: help run test $(addprefix test-,$(APPS)) test-typescript lint lint-schema check-wheels fuzz format schema superuser clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -30,6 +30,15 @@ $(VENV)/.dev: $(VENV)/.prod requirements/dev.txt
 	$(BIN)/pip install --quiet -r requirements/dev.txt
 	@touch $@
 
+# Node.js tooling (the OpenAPI linter, the TypeScript client and its test), pinned by one lock
+# file. The stamp holds the sha256 of the lock `npm ci` installed, as the client test checks it.
+TS_CLIENT := clients/typescript
+NPM_STAMP := $(TS_CLIENT)/node_modules/.installed
+$(NPM_STAMP): $(TS_CLIENT)/package-lock.json | $(BIN)/python
+	@command -v npm >/dev/null || { echo "npm not found: install Node.js 20.19 or later" >&2; exit 1; }
+	cd $(TS_CLIENT) && npm ci --no-audit --no-fund
+	$(BIN)/python -c "import hashlib, sys; print(hashlib.sha256(open(sys.argv[1], 'rb').read()).hexdigest())" $< > $@
+
 run: $(VENV)/.prod  ## Migrate and serve the API on http://127.0.0.1:8000 (Swagger UI at /api/docs/)
 	$(MANAGE) migrate --noinput
 	$(MANAGE) collectstatic --noinput --verbosity 0
@@ -42,7 +51,10 @@ test: $(VENV)/.dev  ## Run every test suite
 $(addprefix test-,$(APPS)): test-%: $(VENV)/.dev
 	$(BIN)/pytest tests/$*
 
-lint: $(VENV)/.dev  ## ruff, import contracts, mypy, OpenAPI schema validation
+test-typescript: $(VENV)/.dev  ## The generated TypeScript client against a live server
+	$(BIN)/pytest -m typescript tests/project
+
+lint: $(VENV)/.dev lint-schema  ## ruff, import contracts, mypy, schema validation and Redocly lint
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
@@ -54,6 +66,14 @@ lint: $(VENV)/.dev  ## ruff, import contracts, mypy, OpenAPI schema validation
 # checks one app (and builds the wheels it needs).
 check-wheels: $(BIN)/python  ## Each app's wheel alone in a fresh venv: migrate, its URLs answer
 	$(BIN)/python scripts/check_app_wheels.py $(APP)
+
+# The schema as served, linted by Redocly CLI with the rules in redocly.yaml.
+LINT_SCHEMA := build/openapi.yaml
+lint-schema: $(VENV)/.prod $(NPM_STAMP)  ## Lint the OpenAPI schema with Redocly CLI (redocly.yaml)
+	@mkdir -p $(dir $(LINT_SCHEMA))
+	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) spectacular --file $(LINT_SCHEMA)
+	REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true \
+	  $(TS_CLIENT)/node_modules/.bin/redocly lint --config redocly.yaml $(LINT_SCHEMA)
 
 fuzz: $(VENV)/.dev  ## Fuzz a live server from the OpenAPI schema (schemathesis, bounded)
 	bash scripts/fuzz_api.sh
@@ -69,7 +89,7 @@ superuser: $(VENV)/.prod  ## Create an admin account
 	$(MANAGE) createsuperuser
 
 clean:  ## Remove the virtualenv and caches
-	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache staticfiles
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache staticfiles $(TS_CLIENT)/node_modules $(TS_CLIENT)/generated $(LINT_SCHEMA)
 
 # Benchmarks: print figures (never assert timings) and write bench/results/. They use
 # PostgreSQL on 127.0.0.1:5432 and Redis 127.0.0.1:6379, started here when not running.
