@@ -180,6 +180,7 @@ SPECTACULAR_SETTINGS = {
         "paste the `access` value."
     ),
     "VERSION": API_VERSION,
+    "LICENSE": {"name": "MIT", "url": "https://opensource.org/license/mit"},
     "SERVE_INCLUDE_SCHEMA": False,
     # Where clients send requests: this server by default (relative to the schema's own URL).
     "SERVERS": [{"url": env("API_PUBLIC_URL", default="/"), "description": "This API"}],

@@ -51,6 +51,13 @@ function need<T>(value: T | undefined, step: string): T {
   return value;
 }
 
+/** The login's 400 is either shape: a detail (wrong credentials) or field errors. */
+function isErrorDetail(
+  body: Schemas["ErrorDetailOrFieldErrors"],
+): body is Schemas["ErrorDetail"] {
+  return typeof (body as { detail?: unknown }).detail === "string";
+}
+
 function nonEmptyStrings(value: readonly string[] | undefined, what: string): void {
   assert.ok(Array.isArray(value) && value.length > 0, `${what}: expected messages, got ${JSON.stringify(value)}`);
   for (const message of value) assert.equal(typeof message, "string");
@@ -116,12 +123,22 @@ await step("log in (200 TokenPairResponse)", async () => {
   refresh = tokens.refresh;
 });
 
-await step("log in with a wrong password (400 ErrorDetail)", async () => {
+await step("log in with a wrong password (400 ErrorDetailOrFieldErrors: the detail)", async () => {
   const res = await anonymous.POST("/api/token/", {
     body: { username: account.username, password: "not-the-password" },
   });
-  const err: Schemas["ErrorDetail"] = bodyOf("/api/token/", "post", 400, res);
+  const err: Schemas["ErrorDetailOrFieldErrors"] = bodyOf("/api/token/", "post", 400, res);
+  assert.ok(isErrorDetail(err), "a wrong password is a detail, not field errors");
   assert.equal(err.detail, "No active account found with the given credentials");
+});
+
+await step("log in without a password (400 ErrorDetailOrFieldErrors: field errors)", async () => {
+  const res = await anonymous.POST("/api/token/", {
+    body: { username: account.username } as { username: string; password: string },
+  });
+  const err: Schemas["ErrorDetailOrFieldErrors"] = bodyOf("/api/token/", "post", 400, res);
+  assert.ok(!isErrorDetail(err), "a missing field is a field error");
+  nonEmptyStrings(err.password, "password");
 });
 
 await step("me without a token (401 ErrorDetail)", async () => {

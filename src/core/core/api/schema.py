@@ -20,7 +20,7 @@ NOT_AUTHENTICATED = "Authentication credentials were not provided."
 
 
 class ErrorDetailSerializer(serializers.Serializer[Any]):
-    """An error: 401, 403, 404, 405, 415, 429, 503, and 400s that concern no field."""
+    """An error: 401, 403, 404, 405, 406, 415, 429, 503, and 400s that concern no field."""
 
     detail = serializers.CharField(help_text="What went wrong, for people.")
 
@@ -72,6 +72,7 @@ _DESCRIPTIONS = {
     401: "Missing, invalid or expired credentials.",
     403: "Not allowed (in cookie mode: a missing or wrong CSRF token).",
     404: "No such resource.",
+    406: "The Accept header asks for something other than JSON.",
     415: "Unsupported media type: send JSON.",
     429: "Too many requests: see the Retry-After header.",
     503: "Service temporarily unavailable (the database): try again later.",
@@ -105,7 +106,7 @@ class AutoSchema(openapi.AutoSchema):
         return dict(sorted(bodies.items()))
 
     def _errors(self) -> dict[int, Any]:
-        errors: dict[int, Any] = {503: ErrorDetailSerializer}
+        errors: dict[int, Any] = {406: ErrorDetailSerializer, 503: ErrorDetailSerializer}
         if self.method in ("POST", "PUT", "PATCH") and self.get_request_serializer() is not None:
             errors[400] = FieldErrorsSerializer
             errors[415] = ErrorDetailSerializer
