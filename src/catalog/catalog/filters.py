@@ -1,7 +1,9 @@
+from django import forms
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django_filters import rest_framework as filters
 
 from catalog.models import Movie
+from core.api.integers import StrictIntegerFormField, plain_int
 
 # ?ordering= values, each sorted with NULLs last and the id as tie-break so pages never overlap.
 ORDERINGS = {
@@ -18,8 +20,22 @@ DEFAULT_ORDERING = "-popularity"
 
 
 def _is_id(term: str) -> bool:
-    """A genre id (a positive 32-bit integer); anything else is matched as a name."""
-    return term.isdigit() and int(term) < 2**31
+    """A genre id (a 32-bit integer); anything else is matched as a name."""
+    number = plain_int(term)
+    return number is not None and number < 2**31
+
+
+class IntegerFilter(filters.NumberFilter):
+    field_class = StrictIntegerFormField
+
+
+class MovieFilterForm(forms.Form):
+    def clean_ordering(self) -> str:
+        """An empty ``ordering=`` is a malformed value, not the default order."""
+        if self.data.get("ordering") == "":
+            raise forms.ValidationError("Choose an ordering, or leave the parameter out.")
+        ordering: str = self.cleaned_data["ordering"]
+        return ordering
 
 
 class MovieFilter(filters.FilterSet):
@@ -27,7 +43,7 @@ class MovieFilter(filters.FilterSet):
         method="filter_genre",
         help_text="Genre ids or names, comma-separated (any of them): `genre=28,Comedy`.",
     )
-    year = filters.NumberFilter(
+    year = IntegerFilter(
         field_name="release_year", min_value=1800, max_value=2200, help_text="Release year."
     )
     release_date = filters.DateFromToRangeFilter(
@@ -48,6 +64,7 @@ class MovieFilter(filters.FilterSet):
 
     class Meta:
         model = Movie
+        form = MovieFilterForm
         fields = ["genre", "year", "release_date", "min_vote_average", "search", "ordering"]
 
     def filter_genre(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
@@ -73,3 +90,15 @@ class MovieFilter(filters.FilterSet):
         if not self.form.cleaned_data.get("ordering"):
             queryset = self.filter_ordering(queryset, "ordering", DEFAULT_ORDERING)
         return queryset
+
+
+def _query_parameters() -> frozenset[str]:
+    names: set[str] = set()
+    for name, field in MovieFilter().form.fields.items():
+        suffixes = getattr(field.widget, "suffixes", None)
+        names.update([f"{name}_{suffix}" for suffix in suffixes] if suffixes else [name])
+    return frozenset(names)
+
+
+# The query parameters MovieFilter reads (``release_date`` as ``release_date_after``/_before).
+QUERY_PARAMETERS = _query_parameters()

@@ -7,7 +7,7 @@ from rest_framework.viewsets import ReadOnlyModelViewSet
 
 from catalog import cache, schema, selectors, services
 from catalog.conf import catalog_settings
-from catalog.filters import MovieFilter
+from catalog.filters import QUERY_PARAMETERS, MovieFilter
 from catalog.models import Movie
 from catalog.serializers import GenreSerializer, MovieDetailSerializer, MovieListSerializer
 from core import versioned_cache
@@ -21,6 +21,12 @@ class MoviePagination(CachedCountPagination):
         key_prefix=cache.COUNT_KEY_PREFIX,
         timeout=lambda: catalog_settings.CACHE_TIMEOUT,
     )
+
+
+LIST_PARAMETERS = QUERY_PARAMETERS | {
+    MoviePagination.page_query_param,
+    MoviePagination.page_size_query_param,
+}
 
 
 @extend_schema_view(
@@ -52,7 +58,13 @@ class MovieViewSet(ReadOnlyModelViewSet):
         return MovieDetailSerializer if self.action == "retrieve" else MovieListSerializer
 
     def list(self, request: Request, *args, **kwargs) -> Response:
-        params = [(k, v) for k, values in request.query_params.lists() for v in values]
+        # Only the parameters the list reads: others (utm_*, a random one) share the entry.
+        params = [
+            (k, v)
+            for k, values in request.query_params.lists()
+            if k in LIST_PARAMETERS
+            for v in values
+        ]
         key = cache.movie_list_key(base_url=request.build_absolute_uri("/"), params=params)
         data = versioned_cache.cached(
             [cache.CATALOG],

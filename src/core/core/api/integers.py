@@ -7,6 +7,7 @@ its range: "²" and "٣" are digits to ``str.isdigit`` (and ``int("٣")`` is 3),
 
 from typing import Any
 
+from django import forms
 from rest_framework import serializers
 
 MAX_ID = 2**63 - 1  # the largest primary key (BigAutoField)
@@ -21,6 +22,19 @@ def plain_int(value: Any) -> int | None:
     if isinstance(value, str) and value.isascii() and value.isdigit():
         return int(value)
     return None
+
+
+class StrictIntegerFormField(forms.IntegerField):
+    """Django's form ``IntegerField`` (query parameters through django-filter), which takes
+    "1995.0" and "١٩٩٥", reading only ``plain_int``s."""
+
+    def to_python(self, value: Any) -> int | None:
+        if value in self.empty_values:
+            return None
+        number = plain_int(value)
+        if number is None:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return number
 
 
 class StrictIntegerField(serializers.IntegerField):
