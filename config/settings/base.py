@@ -139,8 +139,11 @@ CORS_ALLOW_CREDENTIALS = True
 CORS_URLS_REGEX = r"^/api/.*$"
 CORS_EXPOSE_HEADERS = ["Retry-After"]
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=CORS_ALLOWED_ORIGINS)
-# Cookie mode on another site needs SameSite=None (and Secure) on the CSRF cookie too.
+# Cookie mode on another site needs SameSite=None and Secure on the CSRF cookie too: browsers
+# drop SameSite=None cookies that are not Secure, and every write would fail "CSRF cookie not
+# set". (prod.py makes it Secure in any case.)
 CSRF_COOKIE_SAMESITE = env("JWT_COOKIE_SAMESITE", default="Lax")
+CSRF_COOKIE_SECURE = CSRF_COOKIE_SAMESITE == "None"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.authentication.JWTCookieAuthentication"],

@@ -186,3 +186,14 @@ def test_samesite_none_needs_secure_cookies(settings):
 
     with pytest.raises(SystemCheckError, match=r"accounts\.E007"):
         call_command("check")
+
+
+def test_cross_site_cookie_mode_needs_a_cross_site_csrf_cookie(cookie_mode, settings):
+    settings.ACCOUNTS = {**settings.ACCOUNTS, "COOKIE_SAMESITE": "None"}
+    settings.CSRF_COOKIE_SAMESITE, settings.CSRF_COOKIE_SECURE = "Lax", False
+
+    with pytest.raises(SystemCheckError, match=r"accounts\.E008"):
+        call_command("check")
+
+    settings.CSRF_COOKIE_SAMESITE, settings.CSRF_COOKIE_SECURE = "None", True
+    call_command("check")

@@ -1,4 +1,5 @@
-"""Production settings refuse unsafe values and pass Django's deployment checklist."""
+"""Production settings refuse unsafe values and pass Django's deployment checklist; settings
+derived from the environment."""
 
 import os
 import subprocess
@@ -58,6 +59,24 @@ def test_prod_refuses_unsafe_values(override, message):
 
     assert result.returncode != 0
     assert message in result.stderr
+
+
+@pytest.mark.parametrize(("samesite", "secure"), [("Lax", "False"), ("None", "True")])
+def test_jwt_cookie_samesite_sets_the_csrf_cookie_too(samesite, secure):
+    """A front end on another site (JWT_COOKIE_SAMESITE=None) needs the csrftoken cookie
+    SameSite=None and Secure outside production too: browsers drop SameSite=None cookies that
+    are not Secure, and every write would fail "CSRF cookie not set" (seen in a real browser by
+    tests/project/test_cookie_mode_browser.py)."""
+    script = (
+        "from django.conf import settings\n"
+        "print(settings.CSRF_COOKIE_SAMESITE, settings.CSRF_COOKIE_SECURE)\n"
+    )
+    result = manage(
+        "shell", "-c", script,
+        DJANGO_SETTINGS_MODULE="config.settings.dev", JWT_COOKIE_SAMESITE=samesite,
+    )  # fmt: skip
+
+    assert result.stdout.split()[-2:] == [samesite, secure], result.stderr
 
 
 def test_prod_sends_security_headers():

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, register
 from django.utils.module_loading import import_string
 
@@ -23,7 +24,8 @@ def check_accounts_settings(app_configs, **kwargs) -> list[CheckMessage]:
         requires=["rest_framework_simplejwt.token_blacklist"],
         requires_id="accounts.E006",
     )
-    if accounts_settings.COOKIE_SAMESITE == "None" and not accounts_settings.COOKIE_SECURE:
+    cross_site = accounts_settings.COOKIE_SAMESITE == "None"
+    if cross_site and not accounts_settings.COOKIE_SECURE:
         messages.append(
             Error(
                 "ACCOUNTS['COOKIE_SAMESITE'] = 'None' needs COOKIE_SECURE: browsers drop "
@@ -44,4 +46,14 @@ def check_accounts_settings(app_configs, **kwargs) -> list[CheckMessage]:
                     id="accounts.E002",
                 )
             )
+    csrf_cross_site = settings.CSRF_COOKIE_SAMESITE == "None" and settings.CSRF_COOKIE_SECURE
+    if accounts_settings.JWT_COOKIE_MODE and cross_site and not csrf_cross_site:
+        messages.append(
+            Error(
+                "Cookie mode with COOKIE_SAMESITE 'None' needs CSRF_COOKIE_SAMESITE = 'None' and "
+                "CSRF_COOKIE_SECURE = True: else the csrftoken cookie never reaches the front end "
+                "on another site and every unsafe request fails its CSRF check.",
+                id="accounts.E008",
+            )
+        )
     return messages

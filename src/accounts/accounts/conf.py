@@ -7,7 +7,8 @@ DEFAULTS = {
     "JWT_COOKIE_MODE": False,
     "ACCESS_COOKIE_NAME": "access_token",
     "REFRESH_COOKIE_NAME": "refresh_token",
-    # "None" (with COOKIE_SECURE) for a front end on another site; it also sets the CSRF cookie's.
+    # "None" (with COOKIE_SECURE) for a front end on another site; the CSRF cookie then needs
+    # the same (Django's CSRF_COOKIE_SAMESITE and CSRF_COOKIE_SECURE: check accounts.E008).
     "COOKIE_SAMESITE": "Lax",
     "COOKIE_SECURE": True,
     # Cookie mode: False drops the tokens from the login and refresh bodies (only the HttpOnly

@@ -25,7 +25,7 @@ def _is_id(term: str) -> bool:
     return number is not None and number < 2**31
 
 
-class IntegerFilter(filters.NumberFilter):
+class IntegerFilter(filters.Filter):
     field_class = StrictIntegerFormField
 
 
