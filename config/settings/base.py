@@ -144,6 +144,7 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=CORS_ALLOWED_ORI
 # set". (prod.py makes it Secure in any case.)
 CSRF_COOKIE_SAMESITE = env("JWT_COOKIE_SAMESITE", default="Lax")
 CSRF_COOKIE_SECURE = CSRF_COOKIE_SAMESITE == "None"
+CSRF_FAILURE_VIEW = "core.api.exceptions.json_csrf_failure"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": ["accounts.authentication.JWTCookieAuthentication"],

@@ -1,11 +1,15 @@
 """Every path under /api/ answers JSON: routes work with or without their trailing slash, for
 every method and without a redirect, and an unknown path is a JSON 404, DEBUG or not."""
 
+import json
+
 import pytest
 from django.urls import reverse
 
+from core.api.exceptions import json_csrf_failure
 from tests.accounts.factories import DEFAULT_PASSWORD
 from tests.catalog.factories import MovieFactory
+from tests.conftest import client_for
 from tests.favorites.factories import FavoriteMovieFactory
 
 pytestmark = pytest.mark.django_db
@@ -82,3 +86,22 @@ def test_slashless_routes_stay_out_of_the_schema(api_client):
     schema = api_client.get(reverse("schema"), HTTP_ACCEPT="application/vnd.oai.openapi+json")
 
     assert all(path.endswith("/") for path in schema.json()["paths"])
+
+
+@pytest.mark.parametrize("path", ["/api/favorite-movies/0.5/", "/api/nope/", "/api/nope"])
+def test_an_unknown_path_is_json_even_where_django_would_check_csrf(path, user):
+    client = client_for(user)
+    client.handler.enforce_csrf_checks = True
+
+    response = client.delete(path)
+
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+
+
+def test_a_csrf_failure_under_the_api_is_json(rf):
+    response = json_csrf_failure(rf.post("/api/anything/"), "CSRF cookie not set.")
+
+    assert response.status_code == 403
+    assert json.loads(response.content) == {"detail": "CSRF Failed: CSRF cookie not set."}
+    assert b"<html" in json_csrf_failure(rf.post("/admin/login/"), "x").content

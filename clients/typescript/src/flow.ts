@@ -58,6 +58,12 @@ function isErrorDetail(
   return typeof (body as { detail?: unknown }).detail === "string";
 }
 
+/** A 400 read as field errors: it must not be a detail (a body that was not JSON, say). */
+function fieldErrors(body: Schemas["ErrorDetailOrFieldErrors"]): Schemas["FieldErrors"] {
+  assert.ok(!isErrorDetail(body), `expected field errors, got ${JSON.stringify(body)}`);
+  return body;
+}
+
 function nonEmptyStrings(value: readonly string[] | undefined, what: string): void {
   assert.ok(Array.isArray(value) && value.length > 0, `${what}: expected messages, got ${JSON.stringify(value)}`);
   for (const message of value) assert.equal(typeof message, "string");
@@ -108,7 +114,7 @@ await step("register (201 UserDetail)", async () => {
 
 await step("register again: duplicate username and email (400 FieldErrors)", async () => {
   const res = await anonymous.POST("/api/register/", { body: account });
-  const err: Schemas["FieldErrors"] = bodyOf("/api/register/", "post", 400, res);
+  const err = fieldErrors(bodyOf("/api/register/", "post", 400, res));
   nonEmptyStrings(err.username, "username");
   nonEmptyStrings(err.email, "email");
 });
@@ -192,14 +198,14 @@ await step("add the same favorite again (400 FieldErrors non_field_errors)", asy
   const movie_id = need(movieId, "list movies");
   need(favoriteId, "add a favorite");
   const res = await authed.POST("/api/favorite-movies/", { body: { movie_id } });
-  const err: Schemas["FieldErrors"] = bodyOf("/api/favorite-movies/", "post", 400, res);
+  const err = fieldErrors(bodyOf("/api/favorite-movies/", "post", 400, res));
   assert.deepEqual(err.non_field_errors, ["This movie is already in your favorites."]);
 });
 
 await step("add a movie that does not exist (400 FieldErrors movie_id)", async () => {
   need(access, "log in");
   const res = await authed.POST("/api/favorite-movies/", { body: { movie_id: 999999 } });
-  const err: Schemas["FieldErrors"] = bodyOf("/api/favorite-movies/", "post", 400, res);
+  const err = fieldErrors(bodyOf("/api/favorite-movies/", "post", 400, res));
   assert.deepEqual(err.movie_id, ['Invalid pk "999999" - object does not exist.']);
 });
 

@@ -1,8 +1,8 @@
 """OpenAPI examples and shared responses of the catalog's endpoints."""
 
-from drf_spectacular.utils import OpenApiExample, OpenApiResponse
+from drf_spectacular.utils import OpenApiExample
 
-from core.api.schema import DETAIL_OR_FIELD_ERRORS, INVALID_PAGE, NOT_FOUND, detail_response
+from core.api.schema import NOT_FOUND, detail_response, invalid_list_query
 
 POSTER = "https://image.tmdb.org/t/p/w500/uXDfjJbdP4ijW5hWSBrPrlKpxab.jpg"
 MOVIE_ITEM_EXAMPLE = {
@@ -24,13 +24,9 @@ MOVIE_DETAIL_EXAMPLE = {
     "release_year": 1995,
 }
 
-INVALID_LIST_QUERY = OpenApiResponse(
-    DETAIL_OR_FIELD_ERRORS,
-    description="Invalid page, or an invalid filter value.",
-    examples=[
-        OpenApiExample("Invalid page", value={"detail": INVALID_PAGE}),
-        OpenApiExample("Invalid filter", value={"year": ["Enter a number."]}),
-    ],
+INVALID_LIST_QUERY = invalid_list_query(
+    "Invalid page, page size or filter value.",
+    **{"Invalid filter": {"year": ["Enter a whole number."]}},
 )
 MOVIE_NOT_FOUND = detail_response("Movie does not exist.", **{"Not found": NOT_FOUND})
 

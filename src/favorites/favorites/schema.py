@@ -2,7 +2,7 @@
 
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 
-from core.api.schema import INVALID_PAGE, NOT_AUTHENTICATED, NOT_FOUND, detail_response
+from core.api.schema import NOT_AUTHENTICATED, NOT_FOUND, detail_response, invalid_list_query
 
 FAVORITE_EXAMPLE = {
     "id": 7,
@@ -18,7 +18,7 @@ FAVORITE_EXAMPLE = {
 
 UNAUTHENTICATED = detail_response("Missing or invalid token.", **{"No token": NOT_AUTHENTICATED})
 FAVORITE_NOT_FOUND = detail_response("No such favorite of yours.", **{"Not found": NOT_FOUND})
-INVALID_PAGE_RESPONSE = detail_response("Invalid page.", **{"Invalid page": INVALID_PAGE})
+INVALID_PAGE_RESPONSE = invalid_list_query("Invalid page or page size.")
 INVALID_ADD = OpenApiResponse(
     description="Movie already in favorites, or invalid movie id.",
     examples=[

@@ -2,7 +2,7 @@
 
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 
-from core.api.schema import INVALID_PAGE, NOT_FOUND, detail_response
+from core.api.schema import NOT_FOUND, detail_response, invalid_list_query
 
 ITEM = {
     "id": 2,
@@ -14,7 +14,7 @@ ITEM = {
     "reason": "Because you liked The Godfather",
 }
 
-INVALID_PAGE_RESPONSE = detail_response("Invalid page.", **{"Invalid page": INVALID_PAGE})
+INVALID_PAGE_RESPONSE = invalid_list_query("Invalid page or page size.")
 UNAUTHENTICATED = OpenApiResponse(description="Missing or invalid token.")
 MOVIE_NOT_FOUND = detail_response("Movie does not exist.", **{"Not found": NOT_FOUND})
 

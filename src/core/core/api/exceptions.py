@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
-from django.views import defaults
+from django.views import csrf, defaults
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
@@ -67,3 +67,10 @@ json_permission_denied = _json_under_api(
 )
 json_not_found = _json_under_api(404, "Not found.", defaults.page_not_found)
 json_server_error = _json_under_api(500, "A server error occurred.", defaults.server_error)
+
+
+def json_csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """``CSRF_FAILURE_VIEW``: JSON under /api/, Django's page elsewhere (the admin)."""
+    if request.path.startswith("/api/"):
+        return JsonResponse({"detail": f"CSRF Failed: {reason}"}, status=403)
+    return csrf.csrf_failure(request, reason)

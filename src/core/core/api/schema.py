@@ -56,6 +56,17 @@ DETAIL_OR_FIELD_ERRORS = PolymorphicProxySerializer(
 )
 
 
+def invalid_list_query(description: str, **examples: Any) -> OpenApiResponse:
+    """A list's 400: ``{"detail": "Invalid page."}``, or field errors for an invalid page size
+    (and filter value); ``examples`` adds named example bodies."""
+    invalid = {"Invalid page": {"detail": INVALID_PAGE}, **examples}
+    return OpenApiResponse(
+        DETAIL_OR_FIELD_ERRORS,
+        description=description,
+        examples=[OpenApiExample(name, value=value) for name, value in invalid.items()],
+    )
+
+
 def detail_response(description: str, **examples: str) -> OpenApiResponse:
     """An error answered ``{"detail": "<message>"}``, with one example per named message."""
     return OpenApiResponse(
@@ -108,7 +119,7 @@ class AutoSchema(openapi.AutoSchema):
     def _errors(self) -> dict[int, Any]:
         errors: dict[int, Any] = {406: ErrorDetailSerializer, 503: ErrorDetailSerializer}
         if self.method in ("POST", "PUT", "PATCH") and self.get_request_serializer() is not None:
-            errors[400] = FieldErrorsSerializer
+            errors[400] = DETAIL_OR_FIELD_ERRORS  # invalid fields, or a body that is not JSON
             errors[415] = ErrorDetailSerializer
         elif self.method == "GET" and (self._get_paginator() or self.get_filter_backends()):
             errors[400] = DETAIL_OR_FIELD_ERRORS  # an invalid page, or an invalid filter value
