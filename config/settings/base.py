@@ -84,8 +84,10 @@ if REDIS_URL:
             "LOCATION": REDIS_URL,
             "OPTIONS": {
                 "CLIENT_CLASS": "django_redis.client.DefaultClient",
-                "SOCKET_CONNECT_TIMEOUT": 1,
-                "SOCKET_TIMEOUT": 1,
+                # Short: a hung Redis costs one timeout, then core.redis's breaker fails fast.
+                "SOCKET_CONNECT_TIMEOUT": env.float("REDIS_CONNECT_TIMEOUT", default=0.25),
+                "SOCKET_TIMEOUT": env.float("REDIS_TIMEOUT", default=0.25),
+                "REDIS_CLIENT_CLASS": "core.redis.BreakerRedis",
                 # A Redis outage degrades to cache misses instead of 500s.
                 "IGNORE_EXCEPTIONS": True,
             },
@@ -98,6 +100,8 @@ if REDIS_URL:
         "OPTIONS": {**CACHES["default"]["OPTIONS"], "IGNORE_EXCEPTIONS": False},
     }
     DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+    # Seconds the breaker of a Redis that failed stays open before a probe (core.redis).
+    REDIS_BREAKER_RESET_SECONDS = env.float("REDIS_BREAKER_RESET_SECONDS", default=5.0)
 else:
     CACHES = {
         "default": {

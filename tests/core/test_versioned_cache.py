@@ -5,6 +5,7 @@ import time
 from django.core.cache import cache
 
 from core import versioned_cache
+from core.signals import cache_recovered
 from core.versioned_cache import Namespace
 
 GLOBAL = Namespace("test:version")
@@ -30,7 +31,7 @@ def test_a_bump_makes_every_entry_of_the_namespace_a_miss():
 
     after = versioned_cache.read([GLOBAL], ["test:a", "test:b"])
     assert (after.entry("test:a"), after.entry("test:b")) == (None, None)
-    assert after.stamp == (snapshot.stamp[0] + 1,)
+    assert after.stamp[-1] == snapshot.stamp[-1] + 1
 
 
 def test_data_read_before_a_bump_and_stored_after_it_is_never_served():
@@ -46,8 +47,8 @@ def test_a_missing_version_starts_time_based():
 
     snapshot = versioned_cache.read([GLOBAL])
 
-    assert snapshot.stamp[0] >= before
-    assert cache.get(GLOBAL.version_key) == snapshot.stamp[0]
+    assert snapshot.stamp[-1] >= before
+    assert cache.get(GLOBAL.version_key) == snapshot.stamp[-1]
 
 
 def test_a_lost_version_never_revives_old_entries():
@@ -102,11 +103,21 @@ def test_cached_computes_once_per_version():
 
 
 def test_bumping_several_namespaces_at_once():
-    stamps = versioned_cache.read([user(1), user(2)]).stamp
+    _, first, second = versioned_cache.read([user(1), user(2)]).stamp
 
     versioned_cache.bump(user(1), user(2))
 
-    assert versioned_cache.read([user(1), user(2)]).stamp == (stamps[0] + 1, stamps[1] + 1)
+    assert versioned_cache.read([user(1), user(2)]).stamp[1:] == (first + 1, second + 1)
+
+
+def test_a_cache_that_recovers_after_losing_writes_invalidates_every_entry():
+    versioned_cache.read([GLOBAL], ["test:a"]).store("test:a", "a", timeout=60)
+    versioned_cache.read([user(1)], ["test:b"]).store("test:b", "b", timeout=60)
+
+    cache_recovered.send(sender=None)
+
+    assert versioned_cache.read([GLOBAL], ["test:a"]).entry("test:a") is None
+    assert versioned_cache.read([user(1)], ["test:b"]).entry("test:b") is None
 
 
 def test_with_the_cache_down_nothing_is_served_or_stored(cache_down):

@@ -1,9 +1,11 @@
-"""Redis stopped during a run: every endpoint answers from the database, throttles keep
-counting (per process), and when Redis is back caching resumes without a stale page.
+"""Redis stopped or hung during a run: every endpoint answers from the database, throttles keep
+counting (per process), a hung Redis costs one timeout (the breaker then fails fast), and when
+Redis is back caching resumes without a stale page.
 
 Uses a private redis-server process on a free port, so stopping it disturbs nothing else."""
 
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -12,6 +14,7 @@ import pytest
 import redis
 from django.urls import reverse
 
+from core import redis as core_redis
 from tests.catalog.factories import MovieFactory
 from tests.conftest import client_for
 from tests.favorites.factories import FavoriteMovieFactory
@@ -53,6 +56,15 @@ class RedisProcess:
             self.process.wait(timeout=10)
             self.process = None
 
+    def pause(self) -> None:
+        """Hung, not dead: connections are accepted by the kernel and never answered."""
+        assert self.process
+        self.process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        if self.process:
+            self.process.send_signal(signal.SIGCONT)
+
     def keys(self, pattern: str) -> list[bytes]:
         return redis.Redis(port=self.port).keys(pattern)
 
@@ -62,7 +74,13 @@ def private_redis(settings):
     server = RedisProcess()
     server.start()
     location = f"redis://127.0.0.1:{server.port}/0"
-    options = {"SOCKET_CONNECT_TIMEOUT": 0.5, "SOCKET_TIMEOUT": 0.5}
+    options = {
+        "SOCKET_CONNECT_TIMEOUT": 0.5,
+        "SOCKET_TIMEOUT": 0.5,
+        "REDIS_CLIENT_CLASS": "core.redis.BreakerRedis",
+    }
+    settings.REDIS_BREAKER_RESET_SECONDS = 0.5
+    core_redis._servers.clear()  # a breaker of its own for this server
     settings.CACHES = {
         **settings.CACHES,
         "default": {
@@ -84,7 +102,9 @@ def private_redis(settings):
         },
     }
     yield server
+    server.resume()
     server.stop()
+    core_redis._servers.clear()
 
 
 def movie_ids(client) -> list[int]:
@@ -112,6 +132,7 @@ def test_redis_outage_degrades_and_recovers(private_redis, user):
     assert health.status_code == 503 and health.json()["cache"] == "error"
 
     private_redis.start()  # back, empty (no persistence, as deployed)
+    time.sleep(0.6)  # past REDIS_BREAKER_RESET_SECONDS: the breaker lets a probe through
     removed = client.delete(reverse("favorites:favorite-movie-detail", args=[added.json()["id"]]))
     assert removed.status_code == 204
     assert movie_ids(client) == [kept.movie_id]
@@ -123,6 +144,65 @@ def test_throttle_keeps_counting_while_redis_is_down(private_redis, user):
     client = client_for(user)
     movies = MovieFactory.create_batch(4)
     private_redis.stop()
+
+    statuses = [
+        client.post(LIST, {"movie_id": movie.id}, format="json").status_code for movie in movies
+    ]
+
+    assert statuses == [201, 201, 201, 429]
+
+
+@pytest.fixture
+def redis_commands(monkeypatch) -> list[str]:
+    """The commands that reach a Redis connection (the breaker's refusals never do)."""
+    sent: list[str] = []
+    real = redis.Redis.execute_command
+
+    def counting(self, *args, **options):
+        sent.append(str(args[0]))
+        return real(self, *args, **options)
+
+    monkeypatch.setattr(redis.Redis, "execute_command", counting)
+    return sent
+
+
+def test_a_hung_redis_opens_the_breaker_and_comes_back_without_stale_pages(
+    private_redis, redis_commands, user
+):
+    client = client_for(user)
+    kept = FavoriteMovieFactory(user=user)
+    assert movie_ids(client) == [kept.movie_id]  # cached
+    breaker = core_redis.server_for(redis.Redis("127.0.0.1", private_redis.port)).breaker
+
+    private_redis.pause()
+    assert movie_ids(client) == [kept.movie_id]  # one timeout, then from the database
+    assert breaker.current_state == "open"
+    redis_commands.clear()
+    new = MovieFactory()
+    added = client.post(LIST, {"movie_id": new.id}, format="json")  # its bump is lost
+    during = [movie_ids(client) for _ in range(3)]
+    health = client.get(reverse("health"))
+
+    assert added.status_code == 201
+    assert during == [[new.id, kept.movie_id]] * 3
+    assert health.status_code == 503
+    assert redis_commands == []  # not one command tried while the breaker is open
+
+    private_redis.resume()  # back with its data: the page cached before the hang included
+    time.sleep(0.6)  # past REDIS_BREAKER_RESET_SECONDS: the next command is the probe
+    after = movie_ids(client)
+
+    assert breaker.current_state == "closed"
+    assert after == [new.id, kept.movie_id]  # not the page cached before the hang
+    assert redis_commands  # the cache is used again
+    assert movie_ids(client) == after
+    assert client.get(reverse("health")).status_code == 200
+
+
+def test_throttle_counts_locally_while_redis_hangs(private_redis, user):
+    client = client_for(user)
+    movies = MovieFactory.create_batch(4)
+    private_redis.pause()
 
     statuses = [
         client.post(LIST, {"movie_id": movie.id}, format="json").status_code for movie in movies

@@ -15,7 +15,9 @@ The rules, the same for every namespace:
   no evicted version can have had, so a lost version never revives old entries;
 - a bump increments the version; a version that is missing has nothing stale to invalidate;
 - with the cache down (reads return nothing and writes are lost, as django-redis is deployed
-  with ``IGNORE_EXCEPTIONS``) the stamp is None: every read misses and nothing is stored.
+  with ``IGNORE_EXCEPTIONS``) the stamp is None: every read misses and nothing is stored;
+- every stamp also holds ``EPOCH``, bumped when the cache answers again after an outage that
+  lost writes (``core.signals.cache_recovered``): a bump lost then cannot leave stale entries.
 """
 
 import contextlib
@@ -25,6 +27,9 @@ from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from django.core.cache import cache
+from django.dispatch import receiver
+
+from core.signals import cache_recovered
 
 T = TypeVar("T")
 Stamp = tuple[Any, ...]
@@ -39,6 +44,14 @@ class Namespace:
     def bump(self) -> None:
         """Invalidate every entry stored under this namespace; call once the change committed."""
         bump(self)
+
+
+EPOCH = Namespace("versioned_cache:epoch")
+
+
+@receiver(cache_recovered, dispatch_uid="core.versioned_cache.epoch")
+def _cache_recovered(sender: object, **kwargs: object) -> None:
+    EPOCH.bump()
 
 
 def bump(*namespaces: Namespace) -> None:
@@ -75,7 +88,7 @@ class Snapshot:
 def read(namespaces: Sequence[Namespace], keys: Iterable[str] = ()) -> Snapshot:
     """The namespaces' versions and the values of ``keys``, in one round trip while the
     versions exist (two more to start a missing one)."""
-    version_keys = [namespace.version_key for namespace in namespaces]
+    version_keys = [EPOCH.version_key, *(namespace.version_key for namespace in namespaces)]
     found = cache.get_many([*version_keys, *keys])
     versions = [found.pop(key, None) for key in version_keys]
     missing = [key for key, version in zip(version_keys, versions, strict=True) if version is None]
