@@ -236,7 +236,7 @@ def seed_favorites(*, users: int, per_user: int, movies: int) -> float:
         cursor.execute("SET synchronous_commit = off")
         cursor.copy_expert(
             "COPY accounts_user (id, password, is_superuser, username, first_name, last_name, "
-            "email, is_staff, is_active, date_joined) FROM STDIN",
+            "email, is_staff, is_active, date_joined, token_version) FROM STDIN",
             io.StringIO(_user_rows(users)),
         )
         cursor.execute("SELECT setval(pg_get_serial_sequence('accounts_user', 'id'), %s)", [users])
@@ -293,7 +293,7 @@ def build_recommendations(*, movies: int, favorites: int) -> float:
 def _user_rows(users: int) -> str:
     joined = EPOCH.isoformat()
     return "".join(
-        f"{i}\t!unusable\tf\t{name}\t\t\t{name}@example.com\tf\tt\t{joined}\n"
+        f"{i}\t!unusable\tf\t{name}\t\t\t{name}@example.com\tf\tt\t{joined}\t0\n"
         for i, name in ((i, USERNAME.format(i)) for i in range(1, users + 1))
     )
 

@@ -20,7 +20,7 @@ NOT_AUTHENTICATED = "Authentication credentials were not provided."
 
 
 class ErrorDetailSerializer(serializers.Serializer[Any]):
-    """An error: 401, 403, 404, 405, 406, 415, 429, 503, and 400s that concern no field."""
+    """An error: 401, 403, 404, 405, 406, 413, 415, 429, 503, and 400s that concern no field."""
 
     detail = serializers.CharField(help_text="What went wrong, for people.")
 
@@ -84,6 +84,7 @@ _DESCRIPTIONS = {
     403: "Not allowed (in cookie mode: a missing or wrong CSRF token).",
     404: "No such resource.",
     406: "The Accept header asks for something other than JSON.",
+    413: "Request body too large (over 1 MiB): answered by the proxy in front.",
     415: "Unsupported media type: send JSON.",
     429: "Too many requests: see the Retry-After header.",
     503: "Service temporarily unavailable (the database): try again later.",
@@ -120,6 +121,7 @@ class AutoSchema(openapi.AutoSchema):
         errors: dict[int, Any] = {406: ErrorDetailSerializer, 503: ErrorDetailSerializer}
         if self.method in ("POST", "PUT", "PATCH") and self.get_request_serializer() is not None:
             errors[400] = DETAIL_OR_FIELD_ERRORS  # invalid fields, or a body that is not JSON
+            errors[413] = ErrorDetailSerializer
             errors[415] = ErrorDetailSerializer
         elif self.method == "GET" and (self._get_paginator() or self.get_filter_backends()):
             errors[400] = DETAIL_OR_FIELD_ERRORS  # an invalid page, or an invalid filter value
