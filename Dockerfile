@@ -10,9 +10,8 @@ RUN pip install --no-cache-dir -r requirements/prod.txt
 COPY . .
 RUN pip install --no-cache-dir --no-deps src/core src/tmdb src/catalog src/favorites \
        src/recommendations src/accounts \
-    && DJANGO_SECRET_KEY=build-only-collectstatic-key-not-used-at-run-time-0123456789 \
-       DJANGO_ALLOWED_HOSTS=localhost REDIS_URL=redis://unused:6379/0 \
-       python manage.py collectstatic --noinput \
+    # The base settings: collecting static files needs no secret (prod's come at run time).
+    && DJANGO_SETTINGS_MODULE=config.settings.base python manage.py collectstatic --noinput \
     && useradd --system --uid 1000 app
 USER app
 

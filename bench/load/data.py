@@ -52,6 +52,7 @@ def server_env(data: DataSet, secret_key: str) -> dict[str, str]:
             "DJANGO_SETTINGS_MODULE": "bench.load.settings",
             "DJANGO_SECRET_KEY": secret_key,
             "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+            "DJANGO_NUM_PROXIES": "0",  # wrk talks to gunicorn directly
             "DATABASE_URL": common.database_url(data.database),
             "REDIS_URL": REDIS_URL,
             "TMDB_API_KEY": "",

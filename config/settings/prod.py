@@ -1,13 +1,48 @@
 """Production: refuses to start with unsafe values."""
 
+import math
+from collections import Counter
+
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *
-from .base import REDIS_URL, env
+from .base import REDIS_URL, REST_FRAMEWORK, SIMPLE_JWT, env
 
-SECRET_KEY = env("DJANGO_SECRET_KEY")  # no default: a missing key fails at start
-if len(SECRET_KEY) < 50 or SECRET_KEY.startswith("insecure"):
-    raise ImproperlyConfigured("DJANGO_SECRET_KEY must be a random value of 50+ characters.")
+# Words of the placeholders published in this repository (base.py's development key) and in
+# tutorials: never in a production secret.
+PLACEHOLDERS = ("changeme", "change-me", "change_me", "secret", "insecure", "your-", "example")
+# Keys this repository has published (the Dockerfile's build-time key until 2.0.0).
+PUBLISHED = frozenset({"build-only-collectstatic-key-not-used-at-run-time-0123456789"})
+
+
+def strong_secret(name: str, value: str) -> str:
+    """``value`` if it can sign tokens and sessions: 50+ characters, about 128 bits of entropy or
+    more by character frequency (50 x "a" has none), and no placeholder."""
+    counts = Counter(value)
+    bits = -sum(n * math.log2(n / len(value)) for n in counts.values()) if value else 0.0
+    lowered = value.lower()
+    if (
+        len(value) < 50
+        or bits < 128
+        or value in PUBLISHED
+        or any(w in lowered for w in PLACEHOLDERS)
+    ):
+        raise ImproperlyConfigured(
+            f"{name} must be a random value of 50+ characters, e.g. "
+            '`python -c "import secrets; print(secrets.token_urlsafe(50))"`.'
+        )
+    return value
+
+
+SECRET_KEY = strong_secret("DJANGO_SECRET_KEY", env("DJANGO_SECRET_KEY"))  # no default
+SIMPLE_JWT = {
+    **SIMPLE_JWT,
+    "SIGNING_KEY": strong_secret("JWT_SIGNING_KEY", env("JWT_SIGNING_KEY", default=SECRET_KEY)),
+}
+# Required, 0 included: how many proxies in front set X-Forwarded-For (docker compose: nginx, 1).
+# Too few and every client shares the proxy's throttle bucket; too many and X-Forwarded-For can
+# be forged to dodge the throttles.
+REST_FRAMEWORK = {**REST_FRAMEWORK, "NUM_PROXIES": env.int("DJANGO_NUM_PROXIES")}
 DEBUG = env.bool("DJANGO_DEBUG", default=False)
 if DEBUG:
     raise ImproperlyConfigured("DJANGO_DEBUG must be off in production.")
