@@ -123,7 +123,7 @@ CHECKS: dict[str, list[Stage]] = {
     "core": [
         Stage("movies-core", [], probe="core-plain", error_handlers=False),
         Stage(
-            "movies-core[api]",
+            "movies-core[api,redis]",
             [*CONTRIB, "rest_framework"],
             probe="core",
             settings={"REST_FRAMEWORK": rest_framework()},
