@@ -1,6 +1,7 @@
 from typing import Any
 
 from django.contrib.auth.password_validation import password_validators_help_texts
+from django.contrib.auth.signals import user_logged_in
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers
 from rest_framework.validators import UniqueValidator
@@ -68,6 +69,10 @@ class TokenObtainSerializer(TokenObtainPairSerializer):
             data: dict[str, Any] = super().validate(attrs)
         except exceptions.AuthenticationFailed as exc:
             raise InvalidCredentials() from exc
+        # A login, announced as Django's own are: its receivers set last_login, and django-axes
+        # starts the count of failures again.
+        request = self.context["request"]
+        user_logged_in.send(sender=type(self.user), request=request, user=self.user)
         data["user"] = UserDetailSerializer(self.user).data
         return data
 

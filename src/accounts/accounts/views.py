@@ -84,7 +84,8 @@ class TokenObtainView(_AnonymousView):
         examples=schema.LOGIN_EXAMPLES,
     )
     def post(self, request: Request) -> Response:
-        serializer = TokenObtainSerializer(data=request.data, context={"request": request})
+        # Django's request: django-axes marks a locked-out login on it for its middleware.
+        serializer = TokenObtainSerializer(data=request.data, context={"request": request._request})
         serializer.is_valid(raise_exception=True)
         response = Response(serializer.validated_data)
         set_token_cookies(request, response)
