@@ -1,14 +1,28 @@
 from collections.abc import Collection
-from typing import Any, Self
+from typing import Any, ClassVar, Self
 
-from django.contrib.auth.models import AbstractUser
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
 
+from accounts.validators import validate_single_script
+
+ALREADY_TAKEN = "A user with that username already exists."
+
+
+class CaseInsensitiveUserManager(UserManager["User"]):
+    def get_by_natural_key(self, username: str | None) -> "User":
+        """The user whose username matches regardless of case and Unicode form (NFKC), as
+        usernames are unique: logging in as ``Alice``, or ``ALICE`` in fullwidth letters, finds
+        ``alice``."""
+        return self.get(username__iexact=self.model.normalize_username(username or ""))
+
 
 class User(AbstractUser):
-    """The project's user: a required e-mail, unique regardless of case.
+    """The project's user: a required e-mail, unique regardless of case; a username unique
+    regardless of case and Unicode form (stored NFKC-normalised), of one script.
 
     ``token_version`` is carried in every token issued to the user and must match for the
     token to be accepted: a save that changes the password or deactivates the user moves it on,
@@ -16,18 +30,33 @@ class User(AbstractUser):
     alike). A bulk ``QuerySet.update`` bypasses ``save()``: bump it there by hand.
     """
 
+    username = models.CharField(
+        "username",
+        max_length=150,
+        unique=True,
+        help_text="150 characters or fewer: letters, digits and @/./+/-/_ only.",
+        validators=[UnicodeUsernameValidator(), validate_single_script],
+        error_messages={"unique": ALREADY_TAKEN},
+    )
     email = models.EmailField("email address", max_length=254)
     token_version = models.PositiveIntegerField(
         default=0, editable=False, help_text="Moves on to revoke every token of the user."
     )
 
     REQUIRED_FIELDS = ["email"]
+
+    objects: ClassVar[CaseInsensitiveUserManager] = CaseInsensitiveUserManager()
     _loaded_active: bool | None  # is_active as loaded from the database (from_db)
 
     class Meta(AbstractUser.Meta):  # type: ignore[name-defined]  # the stubs omit abstract Metas
         swappable = "AUTH_USER_MODEL"
         constraints = [
             models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
+            models.UniqueConstraint(
+                Lower("username"),
+                name="accounts_user_username_ci_unique",
+                violation_error_message=ALREADY_TAKEN,
+            ),
         ]
 
     @classmethod

@@ -2,14 +2,16 @@ from typing import Any
 
 from django.contrib.auth.password_validation import password_validators_help_texts
 from django.contrib.auth.signals import user_logged_in
+from django.contrib.auth.validators import UnicodeUsernameValidator
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers
 from rest_framework.validators import UniqueValidator
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 
-from accounts.models import User
+from accounts.models import ALREADY_TAKEN, User
 from accounts.selectors import user_favorite_movie_ids
 from accounts.tokens import SessionRefreshToken
+from accounts.validators import validate_single_script
 from core.api.serializers import BuiltOnceModelSerializer
 
 
@@ -47,7 +49,24 @@ def _password_field(**kwargs: Any) -> serializers.CharField:
     )
 
 
+class UsernameField(serializers.CharField):
+    """A username as the user model stores it: NFKC-normalised, so "alice" in fullwidth letters
+    is "alice" (and taken if "Alice" is)."""
+
+    def to_internal_value(self, data: Any) -> str:
+        return User.normalize_username(super().to_internal_value(data))
+
+
 class UserRegisterSerializer(serializers.ModelSerializer):
+    username = UsernameField(
+        max_length=150,
+        help_text=User._meta.get_field("username").help_text,
+        validators=[
+            UnicodeUsernameValidator(),
+            validate_single_script,
+            UniqueValidator(User.objects.all(), lookup="iexact", message=ALREADY_TAKEN),
+        ],
+    )
     email = serializers.EmailField(
         max_length=254,
         validators=[UniqueValidator(queryset=User.objects.all(), lookup="iexact")],
