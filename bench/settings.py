@@ -25,6 +25,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         **REST_FRAMEWORK["DEFAULT_THROTTLE_RATES"],
         "favorites_write": "1000000/min",
+        "anon": "1000000/min",
     },
 }
 LOGGING = {

@@ -96,7 +96,7 @@ def rest_framework(*, filters: bool = False, auth: str = "", scopes: tuple[str, 
         "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
         "EXCEPTION_HANDLER": "core.api.exceptions.api_exception_handler",
         "DEFAULT_THROTTLE_CLASSES": ["core.api.throttling.ScopedSettingsRateThrottle"],
-        "DEFAULT_THROTTLE_RATES": {scope: "1000/min" for scope in scopes},
+        "DEFAULT_THROTTLE_RATES": {scope: "1000/min" for scope in ("anon", *scopes)},
     }
     if filters:
         settings["DEFAULT_FILTER_BACKENDS"] = ["django_filters.rest_framework.DjangoFilterBackend"]

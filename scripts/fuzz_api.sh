@@ -14,6 +14,7 @@ export DATABASE_URL="sqlite:///$work/fuzz.sqlite3"
 # Fuzzing is a flood by design: lift the throttles so 429s do not hide other answers.
 export THROTTLE_TOKEN_RATE=100000/min THROTTLE_REFRESH_RATE=100000/min
 export THROTTLE_REGISTER_RATE=100000/min THROTTLE_FAVORITES_WRITE_RATE=100000/min
+export THROTTLE_ANON_RATE=100000/min
 
 $BIN/python manage.py migrate --noinput -v 0
 $BIN/python manage.py load_demo_catalog -v 0

@@ -175,6 +175,8 @@ REST_FRAMEWORK = {
         "refresh": env("THROTTLE_REFRESH_RATE", default="30/min"),
         "register": env("THROTTLE_REGISTER_RATE", default="5/min"),
         "favorites_write": env("THROTTLE_FAVORITES_WRITE_RATE", default="120/min"),
+        # Anonymous clients' reads the cache does not answer, per address (throttle_uncached).
+        "anon": env("THROTTLE_ANON_RATE", default="1200/min"),
     },
     "NUM_PROXIES": env.int("DJANGO_NUM_PROXIES", default=0),
 }

@@ -116,8 +116,9 @@ def test_uncached_list_reads_the_version_with_each_entry(api_client, cache_calls
 
     api_client.get(LIST)
 
-    # The page's entry, then the count's, each with the version; then both are stored.
-    assert cache_calls == ["get_many", "get_many", "set", "set"]
+    # The page's entry with the version, the anonymous client's count of uncached reads (read,
+    # then written), the count's entry with the version; then both entries are stored.
+    assert cache_calls == ["get_many", "get", "set", "get_many", "set", "set"]
 
 
 def test_list_read_before_a_bump_is_not_served_after_it(api_client, monkeypatch):

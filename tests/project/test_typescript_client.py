@@ -33,7 +33,7 @@ NODE = shutil.which("node")
 NPM = shutil.which("npm")
 LIFTED_THROTTLES = {
     f"THROTTLE_{scope}_RATE": "100000/min"
-    for scope in ("TOKEN", "REFRESH", "REGISTER", "FAVORITES_WRITE")
+    for scope in ("TOKEN", "REFRESH", "REGISTER", "FAVORITES_WRITE", "ANON")
 }
 
 pytestmark = [

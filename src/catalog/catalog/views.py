@@ -1,3 +1,5 @@
+from typing import Any
+
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
@@ -13,6 +15,7 @@ from catalog.serializers import GenreSerializer, MovieDetailSerializer, MovieLis
 from core import versioned_cache
 from core.api.integers import plain_int
 from core.api.pagination import CachedCountPagination, CountCache
+from core.api.throttling import throttle_uncached
 
 
 class MoviePagination(CachedCountPagination):
@@ -66,11 +69,13 @@ class MovieViewSet(ReadOnlyModelViewSet):
             for v in values
         ]
         key = cache.movie_list_key(base_url=request.build_absolute_uri("/"), params=params)
+
+        def compute() -> Any:
+            throttle_uncached(self, request)
+            return super(MovieViewSet, self).list(request).data
+
         data = versioned_cache.cached(
-            [cache.CATALOG],
-            key,
-            lambda: super(MovieViewSet, self).list(request).data,
-            timeout=catalog_settings.CACHE_TIMEOUT,
+            [cache.CATALOG], key, compute, timeout=catalog_settings.CACHE_TIMEOUT
         )
         return Response(data)
 
@@ -82,6 +87,7 @@ class MovieViewSet(ReadOnlyModelViewSet):
         snapshot = versioned_cache.read([cache.CATALOG], [key])
         data = snapshot.entry(key)
         if data is None:
+            throttle_uncached(self, request)
             detail = services.movie_detail_load(movie_id=movie_id)
             data = MovieDetailSerializer(detail.movie).data
             snapshot.store(key, data, timeout=detail.cache_timeout)

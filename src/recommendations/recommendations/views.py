@@ -9,6 +9,7 @@ from rest_framework.response import Response
 
 from catalog.selectors import movie_exists
 from core.api.pagination import StrictPageNumberPagination, cached_page_response
+from core.api.throttling import throttle_uncached
 from recommendations import schema, selectors
 from recommendations.cache import RecommendationPages
 from recommendations.selectors import Pick
@@ -79,6 +80,7 @@ class SimilarMovieListView(_PicksView):
         examples=[schema.SIMILAR],
     )
     def get(self, request: Request, movie_id: int) -> Response:
+        throttle_uncached(self, request)  # not cached: every anonymous request counts
         if not movie_exists(movie_id=movie_id):
             raise NotFound()
         return Response(self.paginated(selectors.similar_picks(movie_id=movie_id)))

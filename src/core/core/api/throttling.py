@@ -5,7 +5,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.locmem import LocMemCache
 from rest_framework.settings import api_settings
-from rest_framework.throttling import ScopedRateThrottle
+from rest_framework.throttling import AnonRateThrottle, ScopedRateThrottle, SimpleRateThrottle
 
 if TYPE_CHECKING:  # rest_framework.views imports this module (DEFAULT_THROTTLE_CLASSES)
     from rest_framework.request import Request
@@ -17,8 +17,8 @@ logger = logging.getLogger(__name__)
 LOCAL_FALLBACK = LocMemCache("throttle-fallback", {})
 
 
-class ScopedSettingsRateThrottle(ScopedRateThrottle):
-    """DRF's scoped throttle with two changes:
+class _SharedCounts(SimpleRateThrottle):
+    """DRF's throttles with two changes:
 
     - the rates are read on each request (not once at import), so a changed
       ``REST_FRAMEWORK['DEFAULT_THROTTLE_RATES']`` takes effect and tests can set it;
@@ -42,3 +42,20 @@ class ScopedSettingsRateThrottle(ScopedRateThrottle):
             logger.warning("throttle cache unavailable, counting locally: %s", exc)
             self.cache = LOCAL_FALLBACK
             return super().allow_request(request, view)
+
+
+class ScopedSettingsRateThrottle(_SharedCounts, ScopedRateThrottle):
+    """The view's ``throttle_scope`` (login, refresh, register, writes), per client."""
+
+
+class AnonymousRateThrottle(_SharedCounts, AnonRateThrottle):
+    """Anonymous clients, per address, at the generous ``anon`` rate: see ``throttle_uncached``."""
+
+
+def throttle_uncached(view: "APIView", request: "Request") -> None:
+    """Count an anonymous read the cache did not answer, and refuse it (429) past the ``anon``
+    rate: browsing is never limited, and a cached read costs no count, but uncached deep or
+    search pages cannot be used to exhaust the workers. Views call it where they compute."""
+    throttle = AnonymousRateThrottle()
+    if not throttle.allow_request(request, view):
+        view.throttled(request, throttle.wait())  # type: ignore[arg-type]  # None: no Retry-After
