@@ -7,6 +7,8 @@ DEFAULTS = {
     "CACHE_TIMEOUT": 60 * 15,
     # Seconds to wait before asking TMDB again for details it failed to give.
     "DETAILS_RETRY_AFTER": 60 * 5,
+    # Show adult titles (TMDB's flag) in lists, search, details and recommendations.
+    "INCLUDE_ADULT": False,
 }
 
 catalog_settings = AppSettings("CATALOG", DEFAULTS)

@@ -17,7 +17,8 @@ def list_item_fields(relation: str) -> list[str]:
 
 
 def movie_list_items(*, movie_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
-    """The list items of these movies, by id (missing ids: deleted movies): one query."""
-    movies = list(Movie.objects.only(*LIST_ITEM_FIELDS).filter(pk__in=list(movie_ids)))
+    """The list items of these movies, by id (missing ids: deleted or adult movies): one
+    query."""
+    movies = list(Movie.objects.public().only(*LIST_ITEM_FIELDS).filter(pk__in=list(movie_ids)))
     items = MovieListSerializer(movies, many=True).data
     return {movie.pk: item for movie, item in zip(movies, items, strict=True)}

@@ -1,6 +1,15 @@
 from django.db import models
 from django.db.models import Q
 
+from catalog.conf import catalog_settings
+
+
+class MovieQuerySet(models.QuerySet["Movie"]):
+    def public(self) -> "MovieQuerySet":
+        """The movies the public API shows: adult titles (TMDB's flag) only with
+        ``CATALOG['INCLUDE_ADULT']``."""
+        return self if catalog_settings.INCLUDE_ADULT else self.filter(adult=False)
+
 
 class Genre(models.Model):
     """A TMDB movie genre; the primary key is TMDB's genre id."""
@@ -28,6 +37,7 @@ class Movie(models.Model):
     vote_average = models.FloatField(null=True, blank=True)
     vote_count = models.PositiveIntegerField(null=True, blank=True)
     popularity = models.FloatField(null=True, blank=True)
+    adult = models.BooleanField(default=False, help_text="TMDB's adult flag.")
     genres = models.ManyToManyField(Genre, related_name="movies", blank=True)
     details_synced_at = models.DateTimeField(
         null=True, blank=True, help_text="When the full TMDB details were last stored."
@@ -37,6 +47,8 @@ class Movie(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MovieQuerySet.as_manager()
 
     class Meta:
         ordering = ["id"]

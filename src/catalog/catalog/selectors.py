@@ -8,12 +8,12 @@ from catalog.models import Genre, Movie
 
 def movie_list() -> QuerySet[Movie]:
     """Movies with only the columns a list item shows; filtering and ordering come after."""
-    return Movie.objects.only(*LIST_ITEM_FIELDS)
+    return Movie.objects.public().only(*LIST_ITEM_FIELDS)
 
 
 def movie_detail(*, movie_id: int) -> Movie:
     """One movie with its genres; raises ``Movie.DoesNotExist``."""
-    return Movie.objects.prefetch_related("genres").get(pk=movie_id)
+    return Movie.objects.public().prefetch_related("genres").get(pk=movie_id)
 
 
 def movie_for_list(*, movie_id: int) -> Movie | None:
@@ -22,7 +22,7 @@ def movie_for_list(*, movie_id: int) -> Movie | None:
 
 
 def movie_exists(*, movie_id: int) -> bool:
-    return Movie.objects.filter(pk=movie_id).exists()
+    return Movie.objects.public().filter(pk=movie_id).exists()
 
 
 def genre_list() -> QuerySet[Genre]:
@@ -41,5 +41,5 @@ def movie_content_features() -> tuple[list[int], dict[int, int | None], dict[int
 
 def movie_ids_by_popularity(*, limit: int) -> list[int]:
     """The most popular movies on TMDB, best first."""
-    order = Movie.objects.order_by(F("popularity").desc(nulls_last=True), "id")
+    order = Movie.objects.public().order_by(F("popularity").desc(nulls_last=True), "id")
     return list(order.values_list("id", flat=True)[:limit])

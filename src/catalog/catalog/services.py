@@ -32,7 +32,7 @@ logger = logging.getLogger(__name__)
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
 SUMMARY_FIELDS = [
     "title", "overview", "release_date", "release_year", "poster_path", "backdrop_path",
-    "vote_average", "vote_count", "popularity", "updated_at",
+    "vote_average", "vote_count", "popularity", "adult", "updated_at",
 ]  # fmt: skip
 DETAIL_FIELDS = [*SUMMARY_FIELDS, "runtime", "details_synced_at"]
 CHANGES_SYNC = "tmdb-changes"
@@ -76,6 +76,7 @@ def _movie_row(item: MovieSummary, *, synced_at: datetime.datetime | None) -> Mo
         vote_average=item.vote_average,
         vote_count=item.vote_count,
         popularity=item.popularity,
+        adult=bool(item.adult),
     )
     if isinstance(item, MovieDetails):
         movie.runtime = item.runtime or None
