@@ -199,6 +199,9 @@ SIMPLE_JWT = {
     "ALGORITHM": "HS256",
     "SIGNING_KEY": env("JWT_SIGNING_KEY", default=SECRET_KEY),
     "AUTH_HEADER_TYPES": ("Bearer",),
+    # Tokens carry a digest of the password hash: a password set behind save()'s back (a bulk
+    # QuerySet.update) still revokes them, within ACCOUNTS["USER_CACHE_TIMEOUT"].
+    "CHECK_REVOKE_TOKEN": True,
 }
 
 # The newest release in CHANGELOG.md (tests/project/test_changelog.py keeps them equal).

@@ -9,6 +9,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken
+from rest_framework_simplejwt.utils import get_md5_hash_password
 
 from accounts.models import RotatedRefreshToken
 
@@ -98,6 +99,7 @@ def test_refresh_of_an_unrecorded_token_rotates_and_revokes_it(user, settings):
     settings.ACCOUNTS = {**settings.ACCOUNTS, "ROTATION_GRACE_SECONDS": 0}
     unrecorded = RefreshToken()
     unrecorded["user_id"] = str(user.id)
+    unrecorded["hash_password"] = get_md5_hash_password(user.password)  # CHECK_REVOKE_TOKEN
     token = str(unrecorded)
 
     first = refresh(token)

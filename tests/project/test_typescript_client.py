@@ -127,9 +127,9 @@ def api_server(server_database, tmp_path_factory):
         deadline = time.monotonic() + 30
         while True:
             try:
-                if requests.get(f"{base_url}/api/health/", timeout=2).status_code == 200:
+                if requests.get(f"{base_url}/api/health/", timeout=5).status_code == 200:
                     break
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or slow on a busy machine
                 pass
             if server.poll() is not None or time.monotonic() > deadline:
                 log_file.seek(0)

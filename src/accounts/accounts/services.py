@@ -10,6 +10,7 @@ from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken, Token
+from rest_framework_simplejwt.utils import get_md5_hash_password
 
 from accounts.conf import accounts_settings
 from accounts.models import RotatedRefreshToken, User
@@ -117,6 +118,10 @@ def _token_user(refresh: Token, outstanding: OutstandingToken | None) -> User | 
         raise TokenError("User is gone or inactive")
     if token_version(refresh) != user.token_version:
         raise TokenError("Token was revoked")
+    if jwt_settings.CHECK_REVOKE_TOKEN and refresh.get(
+        jwt_settings.REVOKE_TOKEN_CLAIM
+    ) != get_md5_hash_password(user.password):
+        raise TokenError("The user's password has changed")
     return user
 
 
