@@ -1,9 +1,34 @@
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from csp.decorators import csp
+from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from drf_spectacular.views import (
+    SpectacularAPIView,
+    SpectacularRedocView,
+    SpectacularSwaggerSplitView,
+)
 
 from core.api import routing
 from core.api.health import HealthView
+
+# Content-Security-Policy: every answer gets the strict default (CONTENT_SECURITY_POLICY); the
+# HTML pages, the docs and the admin, get a whole policy of their own (config/settings/base.py).
+
+
+def with_policy(
+    patterns: Sequence[URLPattern | URLResolver], decorator: Callable[[Any], Any]
+) -> Sequence[URLPattern | URLResolver]:
+    """Every view under `patterns` (included ones too) wrapped in `decorator`."""
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            with_policy(pattern.url_patterns, decorator)
+        else:
+            pattern.callback = decorator(pattern.callback)
+    return patterns
+
 
 api_patterns: list[URLPattern | URLResolver] = [
     path("", include("accounts.urls")),
@@ -12,12 +37,35 @@ api_patterns: list[URLPattern | URLResolver] = [
     path("", include("recommendations.urls")),
     path("health/", HealthView.as_view(), name="health"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    # The split view serves Swagger UI's init script as a file (?script), so no inline script.
+    path(
+        "docs/",
+        csp(settings.SWAGGER_UI_CSP)(
+            SpectacularSwaggerSplitView.as_view(
+                url_name="schema", template_name="docs/swagger_ui.html"
+            )
+        ),
+        name="swagger-ui",
+    ),
+    path(
+        "redoc/",
+        csp(settings.REDOC_CSP)(
+            SpectacularRedocView.as_view(url_name="schema", template_name="docs/redoc.html")
+        ),
+        name="redoc",
+    ),
 ]
 
+admin_patterns, admin_app, admin_namespace = admin.site.urls
+
 urlpatterns = [
-    path("admin/", admin.site.urls),
+    path(
+        "admin/",
+        include(
+            (with_policy(admin_patterns, csp(settings.ADMIN_CSP)), admin_app),
+            namespace=admin_namespace,
+        ),
+    ),
     path("api/", include(api_patterns)),
     # Last: /api/<route> without its slash is served as /api/<route>/; anything else is a 404.
     re_path(r"^api/.*[^/]$", routing.slashless),

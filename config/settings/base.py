@@ -2,8 +2,10 @@
 
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 
@@ -24,6 +26,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "corsheaders",
+    "csp",
     "rest_framework",
     "rest_framework_simplejwt.token_blacklist",
     "django_filters",
@@ -39,6 +42,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before whitenoise: the static files it answers get the strict policy too.
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -58,7 +63,8 @@ ASGI_APPLICATION = "config.asgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        "DIRS": [],
+        # The docs pages' templates, with the nonces of their inline code (config/urls.py).
+        "DIRS": [BASE_DIR / "config" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
             "context_processors": [
@@ -204,6 +210,66 @@ SIMPLE_JWT = {
     "CHECK_REVOKE_TOKEN": True,
 }
 
+# Content-Security-Policy (django-csp). Every response gets STRICT_CSP, which allows nothing:
+# JSON needs no source, and whatever a browser shows as a page anyway (an error, a static file)
+# can load, run, frame and submit nothing. The HTML pages get whole policies of their own
+# (config/urls.py), each source below found needed by loading the page in headless Chromium:
+# tests/project/test_swagger_ui.py and test_csp_browser.py fail on any violation. Nothing comes
+# from another origin (but "Try it out" calls to an absolute API_PUBLIC_URL), and no script
+# runs inline but by the request's nonce.
+STRICT_CSP = {
+    "default-src": [NONE],
+    "base-uri": [NONE],
+    "form-action": [NONE],
+    "frame-ancestors": [NONE],
+}
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": STRICT_CSP}
+API_PUBLIC_URL = env("API_PUBLIC_URL", default="/")
+_api_server = urlsplit(API_PUBLIC_URL)
+_api_origin = [f"{_api_server.scheme}://{_api_server.netloc}"] if _api_server.netloc else []
+SWAGGER_UI_CSP = {
+    **STRICT_CSP,
+    # The sidecar's bundles, and the init script as a file (SpectacularSwaggerSplitView).
+    "script-src": [SELF],
+    # swagger-ui.css, and the page's inline <style> (config/templates/docs/swagger_ui.html).
+    "style-src": [SELF, NONCE],
+    # The favicon; the icons swagger-ui.css inlines as data: URLs.
+    "img-src": [SELF, "data:"],
+    # The schema, and what "Try it out" sends to the schema's server (API_PUBLIC_URL).
+    "connect-src": [SELF, *_api_origin],
+}
+# ReDoc's stylesheet at its bundle's load, which ReDoc gives no nonce (perfect-scrollbar's CSS,
+# inserted empty and then filled): its hashes, those of drf-spectacular-sidecar's ReDoc 2.5.4.
+# After an upgrade, the ReDoc browser test names the new ones.
+REDOC_STYLE_HASHES = [
+    "'sha256-QMIg+bpjm3JdElJ388KYke01izlUW0UoNOeKjpMxdgc='",
+    "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",  # the empty <style>
+]
+REDOC_CSP = {
+    **STRICT_CSP,
+    # The sidecar's bundle, and the inline init (config/templates/docs/redoc.html).
+    "script-src": [SELF, NONCE],
+    # The page's inline <style>, the <style> elements ReDoc's styled-components inserts (ReDoc
+    # is given the nonce) and the one above; no stylesheet file (no web fonts either).
+    "style-src": [NONCE, *REDOC_STYLE_HASHES],
+    # The icons ReDoc inlines as data: URLs.
+    "img-src": ["data:"],
+    # The schema.
+    "connect-src": [SELF],
+    # The search index is built in a web worker made from a blob: URL.
+    "worker-src": ["blob:"],
+}
+# Django's admin has no inline code: its scripts, stylesheets and icons are static files, and
+# its forms (the login's too) post to the admin itself. (No fetch: no autocomplete_fields here;
+# one would need connect-src 'self'.)
+ADMIN_CSP = {
+    **STRICT_CSP,
+    "script-src": [SELF],
+    "style-src": [SELF],
+    "img-src": [SELF],
+    "form-action": [SELF],
+}
+
 # The newest release in CHANGELOG.md (tests/project/test_changelog.py keeps them equal).
 API_VERSION = "2.0.0"
 SPECTACULAR_SETTINGS = {
@@ -217,7 +283,7 @@ SPECTACULAR_SETTINGS = {
     "LICENSE": {"name": "MIT", "url": "https://opensource.org/license/mit"},
     "SERVE_INCLUDE_SCHEMA": False,
     # Where clients send requests: this server by default (relative to the schema's own URL).
-    "SERVERS": [{"url": env("API_PUBLIC_URL", default="/"), "description": "This API"}],
+    "SERVERS": [{"url": API_PUBLIC_URL, "description": "This API"}],
     "COMPONENT_SPLIT_REQUEST": True,
     "SCHEMA_PATH_PREFIX": r"/api/",
     "SWAGGER_UI_DIST": "SIDECAR",

@@ -1,9 +1,26 @@
 """Local development: DEBUG on (unless DJANGO_DEBUG says otherwise) and the browsable API."""
 
+from csp.constants import SELF, UNSAFE_INLINE
+
 from .base import *
-from .base import REST_FRAMEWORK, env
+from .base import REST_FRAMEWORK, STRICT_CSP, env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"].append("rest_framework.renderers.BrowsableAPIRenderer")
 # Front-end dev servers on this machine (Vite's 5173, 3000, ...) may call the API.
 CORS_ALLOWED_ORIGIN_REGEXES = [r"^http://localhost(:\d+)?$", r"^http://127\.0\.0\.1(:\d+)?$"]
+# The browsable API is a page: its static scripts, stylesheets, fonts and images, its inline
+# styles (attributes among them, hence 'unsafe-inline', for styles only), its forms and their
+# requests. Here only (the docs and the admin keep their own policies; DEBUG's error pages,
+# 404 and 500, get none from django-csp).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        **STRICT_CSP,
+        "script-src": [SELF],
+        "style-src": [SELF, UNSAFE_INLINE],
+        "font-src": [SELF],
+        "img-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+    }
+}

@@ -37,7 +37,7 @@ from accounts.models import RotatedRefreshToken
 from favorites.models import FavoriteMovie
 from tests.accounts.factories import DEFAULT_PASSWORD
 from tests.catalog.factories import MovieFactory
-from tests.project.test_swagger_ui import CHROMEDRIVER, CHROMIUM, CHROMIUM_FLAGS
+from tests.project.chromium import CHROMEDRIVER, CHROMIUM, CHROMIUM_FLAGS
 
 pytestmark = [
     pytest.mark.browser,

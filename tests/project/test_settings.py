@@ -94,7 +94,7 @@ def test_prod_sends_security_headers():
         "from django.test import Client\n"
         "r = Client().get('/api/health/', secure=True, HTTP_HOST='api.example.com')\n"
         "for name in ('Strict-Transport-Security', 'X-Content-Type-Options', 'Referrer-Policy',"
-        " 'X-Frame-Options', 'Cross-Origin-Opener-Policy'):\n"
+        " 'X-Frame-Options', 'Cross-Origin-Opener-Policy', 'Content-Security-Policy'):\n"
         "    print(f'{name}: {r.headers.get(name)}')\n"
     )
     result = manage("shell", "-c", script, **SAMPLE_ENV)
@@ -107,6 +107,7 @@ def test_prod_sends_security_headers():
     assert headers["Referrer-Policy"] == "same-origin"
     assert headers["X-Frame-Options"] == "DENY"
     assert headers["Cross-Origin-Opener-Policy"] == "same-origin"
+    assert "default-src 'none'" in headers["Content-Security-Policy"]
 
 
 def test_prod_redirects_plain_http_except_health():
