@@ -10,24 +10,38 @@ HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run test $(addprefix test-,$(APPS)) test-typescript lint lint-schema check-wheels fuzz format schema superuser clean
+.PHONY: help run test $(addprefix test-,$(APPS)) test-typescript lint lint-schema check-wheels lock audit fuzz format schema superuser clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
 	@echo "  test-SUITE       Run one suite alone: $(APPS)"
 
+# Installs. Third-party packages come from the locks, requirements/{prod,dev}.txt (`make lock`
+# writes them from requirements/*.in): every file checked against its sha256 there, wheels only,
+# so nothing is built from source in a build environment that the lock does not cover. The venv's
+# bundled pip (Python's own, offline) installs the lock, pip included: from then on the locked
+# pip runs. The apps under src/ come after, editable, without dependencies (the lock has them)
+# and built by the locked setuptools in the venv: hash checking has no say over a local folder.
+# ONLY_BINARY=:none: lets pip build a locked source distribution where a platform has no wheel
+# (Intel macOS: argon2-cffi-bindings); its build dependencies then go unchecked.
+ONLY_BINARY ?= :all:
+PIP_LOCKED := $(BIN)/python -m pip install --quiet --require-hashes --only-binary $(ONLY_BINARY)
+# (PYTHONWARNINGS: setuptools' notice at each editable install, about folders in the working
+# directory named like a package, of which there are none.)
+PIP_APPS := PYTHONWARNINGS="ignore:Editable installation" \
+  $(BIN)/python -m pip install --quiet --no-deps --no-build-isolation --check-build-dependencies
+
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
 
-# Stamps: reinstall only when a requirements file or an app's pyproject.toml changed.
-$(VENV)/.prod: requirements/base.txt requirements/prod.txt $(DISTS:%=src/%/pyproject.toml) | $(BIN)/python
-	$(BIN)/pip install --quiet -r requirements/prod.txt
-	$(BIN)/pip install --quiet --no-deps $(DISTS:%=-e src/%)
+# Stamps: reinstall only when a lock or an app's pyproject.toml changed.
+$(VENV)/.prod: requirements/prod.txt $(DISTS:%=src/%/pyproject.toml) | $(BIN)/python
+	$(PIP_LOCKED) -r requirements/prod.txt
+	$(PIP_APPS) $(DISTS:%=-e src/%)
 	@touch $@
 
 $(VENV)/.dev: $(VENV)/.prod requirements/dev.txt
-	$(BIN)/pip install --quiet -r requirements/dev.txt
+	$(PIP_LOCKED) -r requirements/dev.txt
 	@touch $@
 
 # Node.js tooling (the OpenAPI linter, the TypeScript client and its test), pinned by one lock
@@ -62,10 +76,39 @@ lint: $(VENV)/.dev lint-schema  ## ruff, import contracts, mypy, schema validati
 	DJANGO_SETTINGS_MODULE=config.settings.test $(MANAGE) spectacular --validate --fail-on-warn --file /dev/null
 
 # Not part of `make test`: it is about packaging, not behaviour, and needs no PostgreSQL/Redis
-# run. Wheelhouse cached in ~/.cache/movie_recommendation ($$CHECK_WHEELS_CACHE); `APP=catalog`
-# checks one app (and builds the wheels it needs).
-check-wheels: $(BIN)/python  ## Each app's wheel alone in a fresh venv: migrate, its URLs answer
+# run. The wheelhouse is requirements/prod.txt (hash-checked), cached in
+# ~/.cache/movie_recommendation ($$CHECK_WHEELS_CACHE); the venv's locked pip runs it (.prod).
+# `APP=catalog` checks one app (and builds the wheels it needs).
+check-wheels: $(VENV)/.prod  ## Each app's wheel alone in a fresh venv: migrate, its URLs answer
 	$(BIN)/python scripts/check_app_wheels.py $(APP)
+
+# The locks, written by uv (pinned in dev.in) from the *.in files: every package, transitive ones
+# included, at one version with the sha256 of each of its files on PyPI, for Python 3.11+ on any
+# platform (--universal: environment markers where a dependency is conditional). PyPI alone:
+# --no-config and no UV_* variable (uv never reads pip's configuration), so whatever indexes this
+# machine's pip or uv know, the locks name none. Each lock keeps its current pins but for what
+# the .in files changed; base.txt first, prod.txt within it, dev.txt within prod.txt (the -c lines
+# in the .in files). UPGRADE="name ..." moves those packages to their newest allowed versions,
+# UPGRADE=all every package; a direct dependency moves only when its pin in the .in changes.
+UPGRADE ?=
+LOCK_UPGRADE = $(if $(filter all,$(UPGRADE)),--upgrade,$(addprefix --upgrade-package ,$(UPGRADE)))
+UV_COMPILE = env $$(env | sed -n 's/^\(UV_[A-Za-z0-9_]*\)=.*/-u \1/p') $(BIN)/uv pip compile \
+  --no-config --quiet --universal --python-version 3.11 --generate-hashes \
+  --index-url https://pypi.org/simple --custom-compile-command "make lock" $(LOCK_UPGRADE)
+lock: $(VENV)/.dev  ## Regenerate requirements/*.txt from requirements/*.in (UPGRADE=pkg, UPGRADE=all)
+	@for name in base prod dev; do \
+	  out=requirements/$$name.txt; tmp=requirements/.$$name.txt.new; \
+	  if [ -f $$out ]; then cp $$out $$tmp; else rm -f $$tmp; fi; \
+	  echo "uv pip compile requirements/$$name.in -o $$out $(LOCK_UPGRADE)"; \
+	  $(UV_COMPILE) requirements/$$name.in -o $$tmp || { rm -f $$tmp; exit 1; }; \
+	  if cmp -s $$tmp $$out; then rm $$tmp; else mv $$tmp $$out; echo "  $$out changed"; fi; \
+	done
+
+# Known vulnerabilities in the production lock, exactly as pinned (no resolution) with each hash
+# checked against PyPI. Needs PyPI's JSON API and OSV, which the development machines cannot
+# reach: GitHub Actions runs it.
+audit: $(VENV)/.dev  ## pip-audit of requirements/prod.txt (needs PyPI's JSON API and OSV)
+	$(BIN)/pip-audit --strict --disable-pip --require-hashes -r requirements/prod.txt
 
 # The schema as served, linted by Redocly CLI with the rules in redocly.yaml.
 LINT_SCHEMA := build/openapi.yaml

@@ -4,7 +4,7 @@ For every distribution under src/ this builds its wheel (``pip wheel --no-deps``
 wheel holds every file of the package folder (a data file left out of package-data fails here),
 makes a fresh virtualenv and installs the wheel with ``pip install --no-index`` from a local
 wheelhouse, so only what its pyproject.toml declares (and that recursively) gets in, at the
-versions pinned in requirements/prod.txt. In a temporary folder outside the repo (so neither src/
+versions locked in requirements/prod.txt. In a temporary folder outside the repo (so neither src/
 nor config/ can be imported) it writes a minimal project that installs just that app, the local
 apps it depends on and their third-party apps, runs ``check`` and ``migrate`` (SQLite), the app's
 own commands (``load_demo_catalog``, ``build_recommendations``), and then scripts/app_wheel_probe.py
@@ -15,9 +15,14 @@ app's check: the script prints its output with a hint, goes on with the other ap
 
     python scripts/check_app_wheels.py [APP ...] [-j JOBS] [-v] [--keep]
 
-The wheelhouse (third-party wheels at the pinned versions, plus the build backend) is built once
-per set of pins under $CHECK_WHEELS_CACHE (default ~/.cache/movie_recommendation) and reused; pip's
-own cache makes a new one quick. Everything after that runs offline.
+The wheelhouse is the production lock, requirements/prod.txt (third-party packages, transitive
+ones and the build backend included, each with the sha256 of its files): ``pip wheel
+--require-hashes --only-binary :all:`` fetches it, once per lock, under $CHECK_WHEELS_CACHE (default
+~/.cache/movie_recommendation); pip's own cache makes a new one quick. Everything after that runs
+offline. Each run checks every wheel there against the lock's hashes, and each app's install takes
+the lock, hashes included, as its constraints file: pip installs a third-party wheel only at the
+locked version and only if its sha256 is the lock's. (The apps' own wheels, built by the run from
+src/, are the only files without a hash.)
 """
 
 import argparse
@@ -318,21 +323,54 @@ def isolated_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def requirement_lines(path: Path) -> list[str]:
-    """The pins of a requirements file with its ``-r`` includes inlined. pip reads ``-r`` inside a
-    constraints file as requirements (it would install all of base.txt), so -c gets this."""
-    pins = []
+def locked_requirements(path: Path) -> list[str]:
+    """The requirements of a lock written by ``make lock`` (uv pip compile --generate-hashes), one
+    string each: ``name==version[ ; marker] --hash=sha256:... ...``. Anything else fails: the
+    wheelhouse and the constraints are the lock, not a hand-written list."""
+    joined, pending = [], ""
     for raw in path.read_text().splitlines():
-        line = raw.split(" #")[0].strip()
-        if not line or line.startswith("#"):
+        line = raw.strip()
+        if line.startswith("#") or not (line or pending):
             continue
-        if line.startswith(("-r ", "--requirement ")):
-            pins += requirement_lines(path.parent / line.split(maxsplit=1)[1])
-        elif line.startswith("-"):
-            raise SystemExit(f"{path}: option line not understood here: {line}")
-        else:
-            pins.append(line)
-    return pins
+        pending += " " + line.removesuffix("\\").strip()
+        if not line.endswith("\\"):
+            joined.append(pending.strip())
+            pending = ""
+    for requirement in joined:
+        if not re.match(r"^[A-Za-z0-9][A-Za-z0-9._-]*==\S+( ; .+?)? --hash=sha256:", requirement):
+            raise SystemExit(
+                f"{path.relative_to(ROOT)}: not a locked requirement ({requirement.split()[0]}): "
+                "edit requirements/*.in and run `make lock`"
+            )
+    return joined
+
+
+def locked_hashes(requirements: list[str]) -> dict[tuple[str, str], set[str]]:
+    """(normalized name, version) -> the sha256 of each of its files that the lock allows."""
+    found: dict[tuple[str, str], set[str]] = {}
+    for requirement in requirements:
+        name, version = requirement.split()[0].split("==")
+        hashes = set(re.findall(r"--hash=sha256:([0-9a-f]{64})", requirement))
+        found.setdefault((normalize(name), version), set()).update(hashes)
+    return found
+
+
+def normalize(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def verify_wheelhouse(wheelhouse: Path, requirements: list[str]) -> None:
+    """Every wheel in the wheelhouse is a file of the lock: its name and version locked, its
+    sha256 one of the lock's for them. A cache folder is nobody's to trust."""
+    allowed = locked_hashes(requirements)
+    for wheel in sorted(wheelhouse.glob("*.whl")):
+        name, version = wheel.name.split("-")[:2]
+        digest = hashlib.sha256(wheel.read_bytes()).hexdigest()
+        if digest not in allowed.get((normalize(name), version), set()):
+            raise SystemExit(
+                f"wheelhouse: {wheel} is not in {REQUIREMENTS.relative_to(ROOT)} (sha256 "
+                f"{digest}): remove {wheelhouse} and run again"
+            )
 
 
 def local_dependencies(app: str) -> set[str]:
@@ -356,34 +394,45 @@ def build_requirements() -> list[str]:
     return sorted(requires)
 
 
-def ensure_wheelhouse(cache: Path, pins: list[str], build: list[str]) -> tuple[Path, str]:
-    """Wheels of every pin (and their dependencies) and of the build backend, for this Python."""
+def ensure_wheelhouse(cache: Path, requirements: list[str], build: list[str]) -> tuple[Path, str]:
+    """Wheels of every locked requirement for this Python, hash-checked against the lock."""
+    locked = {normalize(r.split("==")[0]) for r in requirements}
+    for requirement in build:
+        name = normalize(re.split(r"[\s<>=!~;\[]", requirement, maxsplit=1)[0])
+        if name not in locked:
+            raise SystemExit(
+                f"the build backend {requirement} (build-system.requires in src/*/pyproject.toml)"
+                f" is not in {REQUIREMENTS.relative_to(ROOT)}: add it to requirements/prod.in "
+                "and run `make lock`"
+            )
     tag = f"{sys.implementation.cache_tag}-{sysconfig.get_platform()}"
-    key = hashlib.sha256("\n".join([tag, *pins, "--", *build]).encode()).hexdigest()[:16]
+    key = hashlib.sha256("\n".join([tag, *requirements]).encode()).hexdigest()[:16]
     target = cache / f"wheelhouse-{key}"
     if (target / ".complete").exists():
+        (target / ".complete").touch()  # last used now: see the clean-up below
         return target, "warm"
     cache.mkdir(parents=True, exist_ok=True)
     scratch = Path(tempfile.mkdtemp(prefix=".wheelhouse-", dir=cache))
     try:
-        (scratch / "requirements.txt").write_text("\n".join(pins) + "\n")
         env = {**os.environ, "PIP_DISABLE_PIP_VERSION_CHECK": "1", "PIP_NO_INPUT": "1"}
-        cmd = [sys.executable, "-m", "pip", "wheel", "--quiet", "-w", scratch]
-        cmd += ["-r", scratch / "requirements.txt", *build]
+        cmd = [sys.executable, "-m", "pip", "wheel", "--quiet", "--require-hashes"]
+        cmd += ["--only-binary", ":all:", "-w", scratch, "-r", REQUIREMENTS]
         log: list[tuple[str, str]] = []
         try:
             run(cmd, log, cwd=scratch, env=env)
         except StepFailed as exc:
             raise SystemExit(f"wheelhouse: {exc}\n{log[-1][1]}") from exc
-        (scratch / "requirements.txt").unlink()
         (scratch / ".complete").touch()
         try:
             scratch.rename(target)
         except OSError:  # another run made it meanwhile
             if not (target / ".complete").exists():
                 raise
+        # Other locks' wheelhouses, once unused for a day: not at once, since another work tree
+        # (another branch, another lock) may be running its check from one right now.
         for old in cache.glob("wheelhouse-*"):
-            if old != target:
+            stamp = old / ".complete"
+            if old != target and stamp.exists() and time.time() - stamp.stat().st_mtime > 86400:
                 shutil.rmtree(old, ignore_errors=True)
     finally:
         shutil.rmtree(scratch, ignore_errors=True)
@@ -458,8 +507,12 @@ def check_app(app: str, work: Path, wheelhouse: Path, constraints: Path, lacks: 
         shutil.copy(PROBE, project / "probe.py")
         for stage in CHECKS[app]:
             sources = ["--find-links", wheelhouse, "--find-links", work / "dist"]
+            # Pinned to the wheel just built (hash checking wants every requirement pinned).
+            dist = re.match(r"[\w-]+", stage.requirement).group(0)  # type: ignore[union-attr]
+            built = next((work / "dist").glob(f"{dist.replace('-', '_')}-*.whl"))
+            requirement = f"{stage.requirement}=={built.name.split('-')[1]}"
             step([*pip, "install", "--no-compile", "--no-index", *sources,
-                  "-c", constraints, stage.requirement])  # fmt: skip
+                  "-c", constraints, requirement])  # fmt: skip
             step([*pip, "check"])
             (project / "settings.py").write_text(settings_source(stage))
             (project / "urls.py").write_text(urls_source(stage))
@@ -530,12 +583,17 @@ def hints(app: str, text: str) -> list[str]:
         )
     for name in sorted(set(re.findall(r"No matching distribution found for ([\w.\[\]-]+)", text))):
         found.append(
-            f"{name} is declared but the wheelhouse has no version of it that fits: pin it in "
-            "requirements/ (the wheelhouse holds what requirements/prod.txt pins), or loosen "
-            "the app's specifier to the pinned version"
+            f"{name} is declared but the wheelhouse has no version of it that fits: add it to "
+            "requirements/base.in and run `make lock` (the wheelhouse holds what "
+            "requirements/prod.txt locks), or loosen the app's specifier to the locked version"
         )
     if "ResolutionImpossible" in text or "conflicting dependencies" in text:
-        found.append("an app's version specifier excludes the version pinned in requirements/")
+        found.append("an app's version specifier excludes the version locked in requirements/")
+    if "THESE PACKAGES DO NOT MATCH THE HASHES" in text:
+        found.append(
+            "a wheel's sha256 is not the one requirements/prod.txt locks: remove the wheelhouse "
+            "($CHECK_WHEELS_CACHE) and run again"
+        )
     if "isn't in INSTALLED_APPS" in text or "ImproperlyConfigured" in text:
         found.append(
             "a setting or app the code needs is missing from the minimal project: an "
@@ -589,14 +647,14 @@ def main() -> int:
     if pip_version < (22, 3):
         raise SystemExit(f"pip {pip_version} is too old: pip install --upgrade pip (22.3+)")
 
-    pins = requirement_lines(REQUIREMENTS)
-    wheelhouse, state = ensure_wheelhouse(args.cache_dir, pins, build_requirements())
+    locked = locked_requirements(REQUIREMENTS)
+    wheelhouse, state = ensure_wheelhouse(args.cache_dir, locked, build_requirements())
+    verify_wheelhouse(wheelhouse, locked)
     count = len(list(wheelhouse.glob("*.whl")))
     work = Path(tempfile.mkdtemp(prefix="check-app-wheels-"))
     say(f"WHEELHOUSE={wheelhouse} WORK={work}")
     _shown_as.update({str(wheelhouse): "$WHEELHOUSE", str(work): "$WORK"})
     say(f"wheelhouse: {state}, {count} wheels {time.monotonic() - started:.1f}s")
-    (work / "constraints.txt").write_text("\n".join(pins) + "\n")
     outcomes: dict[str, Outcome] = {}
     with ThreadPoolExecutor(max_workers=args.jobs) as pool:
         # The wheels of the apps checked and of the local apps they depend on.
@@ -612,6 +670,15 @@ def main() -> int:
             for warning in filter(None, [wheel.lacks, wheel.ok and wheel.summary]):
                 say(f"WARN {wheel.name:<16} {wheel.seconds:6.1f}s  {warning}")
         built_count = len(needed) - len(outcomes)
+        # The constraints: the lock itself, hashes included, and the apps' wheels just built with
+        # theirs. A hash puts pip in hash-checking mode: every wheel an app's venv gets is one of
+        # these files, at the locked version; pip refuses any other (THESE PACKAGES DO NOT MATCH).
+        local = [
+            f"{w.name.split('-')[0].replace('_', '-')}=={w.name.split('-')[1]} "
+            f"--hash=sha256:{hashlib.sha256(w.read_bytes()).hexdigest()}"
+            for w in sorted((work / "dist").glob("*.whl"))
+        ]
+        (work / "constraints.txt").write_text("\n".join([*locked, *local]) + "\n")
         say(f"wheels: {built_count} of {len(needed)} built {time.monotonic() - started:.1f}s")
         futures = {}
         for app in apps:
