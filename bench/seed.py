@@ -176,7 +176,7 @@ def _vacuum_analyze(tables: list[str]) -> None:
 # r[9..11] vote average, r[12] popularity, r[13] runtime, r[14] details synced.
 MOVIES_SQL = """
 INSERT INTO catalog_movie (id, tmdb_id, title, overview, release_date, release_year,
-    poster_path, backdrop_path, runtime, vote_average, vote_count, popularity,
+    poster_path, backdrop_path, runtime, vote_average, vote_count, popularity, adult,
     details_synced_at, created_at, updated_at)
 SELECT g, g, title, title || ': ' || (%(overviews)s::text[])[1 + g %% 8],
     release_date, extract(year FROM release_date)::int,
@@ -184,7 +184,7 @@ SELECT g, g, title, title || ': ' || (%(overviews)s::text[])[1 + g %% 8],
     CASE WHEN r[13] < 0.1 THEN NULL ELSE 70 + floor(r[13] * 90)::int END,
     CASE WHEN votes = 0 THEN 0 ELSE round((3 + 2 * (r[9] + r[10] + r[11]))::numeric, 1) END,
     votes,
-    least(5000, round((0.6 / power(r[12], 0.8))::numeric, 3)),
+    least(5000, round((0.6 / power(r[12], 0.8))::numeric, 3)), false,
     CASE WHEN r[14] < 0.9 THEN now() END, now(), now()
 FROM (
     SELECT g, r,
@@ -234,11 +234,7 @@ def seed_favorites(*, users: int, per_user: int, movies: int) -> float:
     with connection.cursor() as cursor:
         cursor.execute("TRUNCATE accounts_user RESTART IDENTITY CASCADE")
         cursor.execute("SET synchronous_commit = off")
-        cursor.copy_expert(
-            "COPY accounts_user (id, password, is_superuser, username, first_name, last_name, "
-            "email, is_staff, is_active, date_joined, token_version) FROM STDIN",
-            io.StringIO(_user_rows(users)),
-        )
+        cursor.copy_expert(USERS_COPY, io.StringIO(_user_rows(users)))
         cursor.execute("SELECT setval(pg_get_serial_sequence('accounts_user', 'id'), %s)", [users])
         with tqdm(
             total=users * per_user, unit="fav", desc="seed favorites", file=sys.stderr
@@ -288,6 +284,13 @@ def build_recommendations(*, movies: int, favorites: int) -> float:
     started = time.perf_counter()
     call_command("build_recommendations")
     return time.perf_counter() - started
+
+
+# The columns ``_user_rows`` writes, in order.
+USERS_COPY = (
+    "COPY accounts_user (id, password, is_superuser, username, first_name, last_name, email, "
+    "is_staff, is_active, date_joined, token_version) FROM STDIN"
+)
 
 
 def _user_rows(users: int) -> str:

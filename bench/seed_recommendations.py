@@ -77,11 +77,7 @@ def seed_favorites(*, users: int, favorites: int, movies: int) -> float:
         cursor.execute("TRUNCATE accounts_user RESTART IDENTITY CASCADE")
         cursor.execute("SET LOCAL maintenance_work_mem = '256MB'")
         cursor.execute("SET LOCAL synchronous_commit = off")
-        cursor.copy_expert(
-            "COPY accounts_user (id, password, is_superuser, username, first_name, last_name, "
-            "email, is_staff, is_active, date_joined) FROM STDIN",
-            io.StringIO(seed._user_rows(users)),
-        )
+        cursor.copy_expert(seed.USERS_COPY, io.StringIO(seed._user_rows(users)))
         cursor.execute("SELECT setval(pg_get_serial_sequence('accounts_user', 'id'), %s)", [users])
         with seed._without_indexes(cursor, ["favorites_favoritemovie"]):
             base = np.datetime64(seed.EPOCH.replace(tzinfo=None), "s")
