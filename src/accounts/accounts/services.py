@@ -1,8 +1,13 @@
 """Writes of the accounts app: users, and the refresh tokens of their sessions."""
 
 import datetime
+import hashlib
+from typing import Any
 
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import default_token_generator
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -11,8 +16,11 @@ from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken, Token
 
+from accounts import emails
 from accounts.conf import accounts_settings
 from accounts.models import RotatedRefreshToken, User
+from accounts.selectors import user_export_parts
+from accounts.signals import user_deleting
 from accounts.tokens import SessionRefreshToken, outstanding_create, token_version
 
 
@@ -139,3 +147,111 @@ def password_change(*, user: User, current_password: str, new_password: str) -> 
 def refresh_token_blacklist(*, token: str) -> None:
     """Revoke a refresh token (logout). Raises ``TokenError`` if it is already invalid."""
     RefreshToken(token).blacklist()  # type: ignore[arg-type]  # simplejwt says Token; it is a str
+
+
+INVALID_LINK = "The link is invalid, expired or already used."
+
+
+def _new_password_set(user: User, new_password: str) -> None:
+    try:
+        validate_password(new_password, user=user)
+    except ValidationError as exc:
+        raise ValidationError({"new_password": exc.messages}) from exc
+    user.set_password(new_password)
+    user.save(update_fields=["password"])  # moves the token version on: every token revoked
+
+
+def password_reset_request(*, email: str) -> None:
+    """E-mail a reset link to the active account with this address, if there is one and the
+    address got fewer than ``ACCOUNTS['PASSWORD_RESET_EMAILS_PER_HOUR']`` this hour. Silent
+    either way: the caller answers the same whatever happened."""
+    if not _reset_email_allowed(email):
+        return
+    user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+    if user is not None and user.has_usable_password():
+        emails.send_password_reset(user=user)
+
+
+def _reset_email_allowed(email: str) -> bool:
+    """Count a reset request for the address (normalised: trimmed, case-folded) in a one-hour
+    window of the default cache; with the cache down, allowed (the per-client throttle still
+    counts)."""
+    digest = hashlib.sha256(email.strip().casefold().encode()).hexdigest()
+    key = f"accounts_password_reset_{digest}"
+    try:
+        cache.add(key, 0, timeout=3600)
+        count = cache.incr(key)
+    except Exception:  # a missing key (evicted) or the cache down
+        return True
+    limit: int = accounts_settings.PASSWORD_RESET_EMAILS_PER_HOUR
+    return int(count) <= limit
+
+
+def password_reset_confirm(*, uid: str, token: str, new_password: str) -> None:
+    """Set the password of the link's user (checked by the configured validators): every token
+    of the user is revoked, and the link stops working (its token covers the password hash).
+    Raises ``ValidationError`` on ``token`` for a bad link, on ``new_password`` for a weak one."""
+    user = emails.user_for_uid(uid)
+    if user is None or not user.is_active or not default_token_generator.check_token(user, token):
+        raise ValidationError({"token": INVALID_LINK})
+    with transaction.atomic():
+        _new_password_set(user, new_password)
+
+
+def email_verification_send(*, user: User) -> None:
+    """E-mail the user a link that verifies their current address."""
+    emails.send_email_verification(user=user)
+
+
+def email_verify(*, uid: str, token: str) -> User:
+    """Mark the address of the link's user verified. Raises ``ValidationError`` on ``token`` for
+    a bad, expired or used link, or one sent to an address the user has changed since."""
+    user = emails.user_for_uid(uid)
+    generator = emails.email_verification_token_generator
+    if user is None or not user.is_active or not generator.check_token(user, token):
+        raise ValidationError({"token": INVALID_LINK})
+    user.email_verified_at = timezone.now()
+    user.save(update_fields=["email_verified_at"])
+    return user
+
+
+def user_delete(*, user: User, password: str) -> None:
+    """Delete the account and everything of it, in one transaction: each app removes its rows
+    on ``accounts.signals.user_deleting`` (or by a foreign-key cascade), accounts its refresh
+    tokens and login records. Raises ``ValidationError`` on ``password`` if it is wrong."""
+    if not user.check_password(password):
+        raise ValidationError({"password": "Your password is not correct."})
+    with transaction.atomic():
+        user_deleting.send(sender=User, user=user)
+        OutstandingToken.objects.filter(user=user).delete()  # SET_NULL otherwise: delete them
+        username = user.get_username()
+        for model in (AccessAttempt, AccessLog, AccessFailureLog):
+            model.objects.filter(username=username).delete()
+        user.delete()
+
+
+def user_export(*, user: User) -> dict[str, Any]:
+    """Everything the site stores about the user: the account, and each part an exporter of
+    ``ACCOUNTS['EXPORTERS']`` contributes."""
+    account = {
+        "id": user.pk,
+        "username": user.get_username(),
+        "email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "date_joined": user.date_joined.isoformat(),
+        "last_login": user.last_login.isoformat() if user.last_login else None,
+        "email_verified_at": (
+            user.email_verified_at.isoformat() if user.email_verified_at else None
+        ),
+        "sessions": [
+            {
+                "created_at": created.isoformat() if created else None,
+                "expires_at": expires.isoformat(),
+            }
+            for created, expires in OutstandingToken.objects.filter(user=user)
+            .order_by("created_at")
+            .values_list("created_at", "expires_at")
+        ],
+    }
+    return {"account": account, **user_export_parts(user=user)}
