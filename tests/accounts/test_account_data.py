@@ -3,7 +3,7 @@
 apps wired in ACCOUNTS['EXPORTERS'] store. Only ever the authenticated user's own account."""
 
 import pytest
-from axes.models import AccessLog
+from axes.models import AccessAttempt, AccessLog
 from django.db import transaction
 from django.dispatch import receiver
 from django.urls import reverse
@@ -41,11 +41,14 @@ def login(api_client, user, password=DEFAULT_PASSWORD):
     return api_client.post(LOGIN, {"username": user.username, "password": password}, format="json")
 
 
-def test_delete_removes_the_account_its_tokens_and_login_records(api_client, user):
+def test_delete_removes_the_account_its_tokens_and_login_records(api_client):
+    user = UserFactory(username="Leaving.User")
     tokens = login(api_client, user).json()
+    login(api_client, user, "wrong-password")  # a failure on record too
     rotated = OutstandingToken.objects.filter(user=user).first()
     RotatedRefreshToken.objects.create(token=rotated)
-    assert AccessLog.objects.filter(username=user.username).exists()
+    assert AccessLog.objects.filter(username="Leaving.User").exists()
+    assert AccessAttempt.objects.filter(username="leaving.user").exists()
     client = client_for(user)
     deleting.clear()
 
@@ -55,7 +58,8 @@ def test_delete_removes_the_account_its_tokens_and_login_records(api_client, use
     assert not User.objects.filter(pk=user.pk).exists()
     assert not OutstandingToken.objects.exists()
     assert not RotatedRefreshToken.objects.exists()
-    assert not AccessLog.objects.filter(username=user.username).exists()
+    assert not AccessLog.objects.exists()
+    assert not AccessAttempt.objects.exists()
     assert deleting == [(user.pk, True)]  # sent inside the deleting transaction
     refresh = api_client.post(
         reverse("accounts:token-refresh"), {"refresh": tokens["refresh"]}, format="json"
@@ -145,6 +149,7 @@ def test_export_holds_the_account_and_each_exporters_part(api_client, user, sett
     }
     assert account["last_login"] is not None
     assert len(account["sessions"]) == 2  # the login's and client_for's refresh tokens
+    assert [login["ip_address"] for login in account["logins"]] == ["127.0.0.1"]
     assert "password" not in str(body)
 
 

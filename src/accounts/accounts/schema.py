@@ -194,6 +194,13 @@ EXPORT_EXAMPLE = OpenApiExample(
                     "expires_at": "2026-12-08T10:05:00+00:00",
                 }
             ],
+            "logins": [
+                {
+                    "at": "2026-12-01T10:05:00+00:00",
+                    "ip_address": "203.0.113.7",
+                    "user_agent": "Mozilla/5.0",
+                }
+            ],
         },
         "favorites": {
             "favorite_movies": [

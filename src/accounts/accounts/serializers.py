@@ -181,6 +181,12 @@ class ExportedSessionSerializer(serializers.Serializer):
     expires_at = serializers.DateTimeField()
 
 
+class ExportedLoginSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    ip_address = serializers.CharField(allow_null=True)
+    user_agent = serializers.CharField()
+
+
 class ExportedAccountSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     username = serializers.CharField()
@@ -191,6 +197,7 @@ class ExportedAccountSerializer(serializers.Serializer):
     last_login = serializers.DateTimeField(allow_null=True)
     email_verified_at = serializers.DateTimeField(allow_null=True)
     sessions = ExportedSessionSerializer(many=True, help_text="The refresh tokens issued.")
+    logins = ExportedLoginSerializer(many=True, help_text="The logins on record.")
 
 
 def user_export_serializer() -> type[serializers.Serializer]:

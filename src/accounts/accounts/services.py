@@ -224,10 +224,16 @@ def user_delete(*, user: User, password: str) -> None:
     with transaction.atomic():
         user_deleting.send(sender=User, user=user)
         OutstandingToken.objects.filter(user=user).delete()  # SET_NULL otherwise: delete them
-        username = user.get_username()
         for model in (AccessAttempt, AccessLog, AccessFailureLog):
-            model.objects.filter(username=username).delete()
+            model.objects.filter(username__in=_login_record_names(user)).delete()
         user.delete()
+
+
+def _login_record_names(user: User) -> set[str]:
+    """The names django-axes records a user's logins under: the username of a success, the
+    casefolded one of a failure (``accounts.lockout.username``)."""
+    name = user.get_username()
+    return {name, User.normalize_username(name).casefold()}
 
 
 def user_export(*, user: User) -> dict[str, Any]:
@@ -254,4 +260,10 @@ def user_export(*, user: User) -> dict[str, Any]:
             .values_list("created_at", "expires_at")
         ],
     }
+    account["logins"] = [
+        {"at": at.isoformat(), "ip_address": ip, "user_agent": agent}
+        for at, ip, agent in AccessLog.objects.filter(username__in=_login_record_names(user))
+        .order_by("attempt_time")
+        .values_list("attempt_time", "ip_address", "user_agent")
+    ]
     return {"account": account, **user_export_parts(user=user)}
