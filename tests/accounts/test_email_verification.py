@@ -8,10 +8,13 @@ import pytest
 from django.contrib.auth.tokens import PasswordResetTokenGenerator, default_token_generator
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.emails import uid_for
 from accounts.models import User
+from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
 from tests.accounts.mail import link_params
+from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -134,3 +137,81 @@ def test_a_failing_mail_server_does_not_fail_the_registration(api_client, settin
 
     assert response.status_code == 201
     assert User.objects.filter(username="newcomer").exists()
+
+
+ME = reverse("accounts:me")
+RESEND = reverse("accounts:verify-email-resend")
+
+
+@pytest.mark.django_db(transaction=True)  # the user cache is invalidated on commit
+def test_a_new_link_on_request_and_none_once_verified(api_client, user):
+    client = client_for(user)
+
+    sent = client.post(RESEND)
+    params = link_params(mail.outbox[0])
+    api_client.post(VERIFY, params, format="json")
+    again = client.post(RESEND)
+
+    assert (sent.status_code, sent.json()) == (
+        202,
+        {"detail": "A new link to verify your address is on its way."},
+    )
+    assert mail.outbox[0].to == [user.email]
+    assert (again.status_code, again.json()) == (
+        400,
+        {"detail": "Your e-mail address is already verified."},
+    )
+    assert len(mail.outbox) == 1
+    assert api_client.post(RESEND).status_code == 401
+
+
+def test_changing_the_address_sends_a_link_to_the_new_one(api_client, user):
+    user.email_verified_at = timezone.now()
+    user.save()
+    client = client_for(user)
+
+    response = client.patch(
+        ME, {"email": "moved@example.com", "password": DEFAULT_PASSWORD}, format="json"
+    )
+
+    user.refresh_from_db()
+    assert response.status_code == 200
+    assert response.json()["email"] == "moved@example.com"
+    assert (user.email, user.email_verified_at) == ("moved@example.com", None)
+    assert mail.outbox[-1].to == ["moved@example.com"]
+    assert api_client.post(VERIFY, link_params(mail.outbox[-1]), format="json").status_code == 200
+
+
+def test_a_link_sent_before_a_change_of_address_fails(api_client, user):
+    client = client_for(user)
+    client.post(RESEND)
+    old_link = link_params(mail.outbox[0])
+
+    client.patch(ME, {"email": "moved@example.com", "password": DEFAULT_PASSWORD}, format="json")
+    response = api_client.post(VERIFY, old_link, format="json")
+
+    assert (response.status_code, response.json()) == (400, INVALID_LINK)
+
+
+def test_changing_the_address_needs_the_password_and_a_free_address(user):
+    UserFactory(email="Taken@Example.com")
+    client = client_for(user)
+
+    wrong = client.patch(ME, {"email": "new@example.com", "password": "nope"}, format="json")
+    taken = client.patch(
+        ME, {"email": "taken@example.com", "password": DEFAULT_PASSWORD}, format="json"
+    )
+    invalid = client.patch(ME, {"email": "nope", "password": DEFAULT_PASSWORD}, format="json")
+
+    assert (wrong.status_code, wrong.json()) == (
+        400,
+        {"password": ["Your password is not correct."]},
+    )
+    assert (taken.status_code, taken.json()) == (
+        400,
+        {"email": ["A user with that email address already exists."]},
+    )
+    assert (invalid.status_code, list(invalid.json())) == (400, ["email"])
+    user.refresh_from_db()
+    assert user.email != "new@example.com"
+    assert mail.outbox == []

@@ -210,3 +210,32 @@ EXPORT_EXAMPLE = OpenApiExample(
     },
     response_only=True,
 )
+EMAIL_CHANGE_EXAMPLES = [
+    OpenApiExample(
+        "Change", value={"email": "new@example.com", "password": "s3cret-Pass!"}, request_only=True
+    ),
+    OpenApiExample(
+        "Changed",
+        value={**USER_EXAMPLE, "email": "new@example.com"},
+        response_only=True,
+        status_codes=["200"],
+    ),
+]
+INVALID_EMAIL_CHANGE = OpenApiResponse(
+    description="A wrong password, an invalid address or one another account has.",
+    examples=[
+        OpenApiExample("Wrong password", value={"password": ["Your password is not correct."]}),
+        OpenApiExample(
+            "Taken", value={"email": ["A user with that email address already exists."]}
+        ),
+    ],
+)
+VERIFY_RESENT_EXAMPLE = OpenApiExample(
+    "Sent",
+    value={"detail": "A new link to verify your address is on its way."},
+    response_only=True,
+    status_codes=["202"],
+)
+ALREADY_VERIFIED = detail_response(
+    "The address is verified already.", Verified="Your e-mail address is already verified."
+)

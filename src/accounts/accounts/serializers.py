@@ -166,6 +166,19 @@ class EmailVerifySerializer(serializers.Serializer):
     token = serializers.CharField(max_length=128, help_text="The `token` of the e-mailed link.")
 
 
+class UserEmailChangeSerializer(serializers.Serializer):
+    email = serializers.EmailField(
+        max_length=254, help_text="The new address: a link to verify it is sent there."
+    )
+    password = serializers.CharField(
+        write_only=True,
+        max_length=128,
+        trim_whitespace=False,
+        style={"input_type": "password"},
+        help_text="Your current password, which confirms the change.",
+    )
+
+
 class UserDeleteSerializer(serializers.Serializer):
     password = serializers.CharField(
         write_only=True, max_length=128, trim_whitespace=False, style={"input_type": "password"}

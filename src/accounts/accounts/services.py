@@ -215,6 +215,38 @@ def email_verify(*, uid: str, token: str) -> User:
     return user
 
 
+def email_verification_resend(*, user: User) -> bool:
+    """A new verification link for the user's address; False (nothing sent) if it is verified
+    already."""
+    if user.email_verified_at is not None:
+        return False
+    email_verification_send(user=user)
+    return True
+
+
+def user_email_change(*, user: User, email: str, password: str) -> User:
+    """Change the user's address (the password confirms it): unverified until the link sent
+    to the new address is followed. Raises ``ValidationError`` on ``password`` or ``email``
+    (taken, regardless of case)."""
+    if not user.check_password(password):
+        raise ValidationError({"password": "Your password is not correct."})
+    email = User.objects.normalize_email(email)
+    if email == user.email:
+        return user
+    taken = ValidationError({"email": "A user with that email address already exists."})
+    if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
+        raise taken
+    user.email = email
+    user.email_verified_at = None
+    try:
+        with transaction.atomic():
+            user.save(update_fields=["email", "email_verified_at"])
+    except IntegrityError as exc:  # a concurrent change to the same address
+        raise taken from exc
+    email_verification_send(user=user)
+    return user
+
+
 def user_delete(*, user: User, password: str) -> None:
     """Delete the account and everything of it, in one transaction: each app removes its rows
     on ``accounts.signals.user_deleting`` (or by a foreign-key cascade), accounts its refresh

@@ -19,5 +19,6 @@ urlpatterns = [
         name="password-reset-confirm",
     ),
     path("verify-email/", views.EmailVerifyView.as_view(), name="verify-email"),
+    path("verify-email/resend/", views.EmailVerifyResendView.as_view(), name="verify-email-resend"),
     path("csrf/", views.CsrfTokenView.as_view(), name="csrf"),
 ]

@@ -27,10 +27,12 @@ from accounts.serializers import (
     TokenRefreshSerializer,
     UserDeleteSerializer,
     UserDetailSerializer,
+    UserEmailChangeSerializer,
     UserRegisterSerializer,
     user_export_serializer,
 )
 
+VERIFY_RESENT = "A new link to verify your address is on its way."
 RESET_ACCEPTED = "If an account has this address, a link to reset its password is on its way."
 
 
@@ -39,6 +41,12 @@ class InvalidRefreshToken(exceptions.AuthenticationFailed):
 
     default_detail = schema.INVALID_TOKEN
     default_code = "token_not_valid"
+
+
+class AlreadyVerified(exceptions.APIException):
+    status_code = 400
+    default_detail = "Your e-mail address is already verified."
+    default_code = "already_verified"
 
 
 class _AnonymousView(APIView):
@@ -216,8 +224,8 @@ class MeView(APIView):
     delete_request_body = True  # the password (core.api.schema.AutoSchema documents it)
 
     def get_throttles(self) -> list:
-        # A deletion checks the password: throttled like a login.
-        self.throttle_scope = "token" if self.request.method == "DELETE" else None
+        # A change or a deletion checks the password: throttled like a login.
+        self.throttle_scope = "token" if self.request.method in ("PATCH", "DELETE") else None
         return super().get_throttles()
 
     @extend_schema(
@@ -228,6 +236,27 @@ class MeView(APIView):
     )
     def get(self, request: Request) -> Response:
         return Response(UserDetailSerializer(request.user).data)
+
+    @extend_schema(
+        tags=["auth"],
+        summary="Change your e-mail address",
+        description="The password confirms the change; the new address is unverified until "
+        "the link e-mailed to it is followed (POST /api/verify-email/).",
+        request=UserEmailChangeSerializer,
+        responses={
+            200: UserDetailSerializer,
+            400: schema.INVALID_EMAIL_CHANGE,
+            401: schema.UNAUTHENTICATED,
+            429: schema.THROTTLED,
+        },
+        examples=schema.EMAIL_CHANGE_EXAMPLES,
+    )
+    def patch(self, request: Request) -> Response:
+        serializer = UserEmailChangeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = cast(User, request.user)  # IsAuthenticated: never the AnonymousUser
+        user = services.user_email_change(user=user, **serializer.validated_data)
+        return Response(UserDetailSerializer(user).data)
 
     @extend_schema(
         tags=["auth"],
@@ -337,3 +366,27 @@ class EmailVerifyView(_AnonymousView):
         serializer.is_valid(raise_exception=True)
         user = services.email_verify(**serializer.validated_data)
         return Response(UserDetailSerializer(user).data)
+
+
+class EmailVerifyResendView(APIView):
+    """A new link to verify your address, e-mailed to it."""
+
+    permission_classes = [IsAuthenticated]
+    throttle_scope = "password_reset"
+
+    @extend_schema(
+        tags=["auth"],
+        summary="Resend the e-mail verification link",
+        request=None,
+        responses={
+            202: AcceptedSerializer,
+            400: schema.ALREADY_VERIFIED,
+            401: schema.UNAUTHENTICATED,
+            429: schema.THROTTLED,
+        },
+        examples=[schema.VERIFY_RESENT_EXAMPLE],
+    )
+    def post(self, request: Request) -> Response:
+        if not services.email_verification_resend(user=cast(User, request.user)):
+            raise AlreadyVerified()
+        return Response({"detail": VERIFY_RESENT}, status=status.HTTP_202_ACCEPTED)
