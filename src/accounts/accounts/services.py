@@ -4,12 +4,12 @@ import datetime
 import hashlib
 from typing import Any
 
-from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.apps import apps
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import default_token_generator
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
@@ -256,9 +256,18 @@ def user_delete(*, user: User, password: str) -> None:
     with transaction.atomic():
         user_deleting.send(sender=User, user=user)
         OutstandingToken.objects.filter(user=user).delete()  # SET_NULL otherwise: delete them
-        for model in (AccessAttempt, AccessLog, AccessFailureLog):
-            model.objects.filter(username__in=_login_record_names(user)).delete()
+        for model in _login_record_models():
+            model._default_manager.filter(username__in=_login_record_names(user)).delete()
         user.delete()
+
+
+def _login_record_models() -> list[type[models.Model]]:
+    """django-axes' records of login attempts, when it is installed (the project's lockouts)."""
+    if not apps.is_installed("axes"):
+        return []
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    return [AccessAttempt, AccessLog, AccessFailureLog]
 
 
 def _login_record_names(user: User) -> set[str]:
@@ -292,10 +301,14 @@ def user_export(*, user: User) -> dict[str, Any]:
             .values_list("created_at", "expires_at")
         ],
     }
-    account["logins"] = [
-        {"at": at.isoformat(), "ip_address": ip, "user_agent": agent}
-        for at, ip, agent in AccessLog.objects.filter(username__in=_login_record_names(user))
-        .order_by("attempt_time")
-        .values_list("attempt_time", "ip_address", "user_agent")
-    ]
+    account["logins"] = []
+    if apps.is_installed("axes"):
+        from axes.models import AccessLog
+
+        account["logins"] = [
+            {"at": at.isoformat(), "ip_address": ip, "user_agent": agent}
+            for at, ip, agent in AccessLog.objects.filter(username__in=_login_record_names(user))
+            .order_by("attempt_time")
+            .values_list("attempt_time", "ip_address", "user_agent")
+        ]
     return {"account": account, **user_export_parts(user=user)}
