@@ -138,6 +138,18 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 
+# E-mail (password resets, address verifications): SMTP from the environment; `make run` prints
+# messages on the console (dev.py), tests keep them in Django's locmem outbox.
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
+EMAIL_HOST = env("EMAIL_HOST", default="localhost")
+EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+EMAIL_HOST_USER = env("EMAIL_HOST_USER", default="")
+EMAIL_HOST_PASSWORD = env("EMAIL_HOST_PASSWORD", default="")
+EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
+EMAIL_USE_SSL = env.bool("EMAIL_USE_SSL", default=False)
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="Movie Recommendation <no-reply@localhost>")
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
@@ -180,6 +192,9 @@ REST_FRAMEWORK = {
         "token": env("THROTTLE_TOKEN_RATE", default="10/min"),
         "refresh": env("THROTTLE_REFRESH_RATE", default="30/min"),
         "register": env("THROTTLE_REGISTER_RATE", default="5/min"),
+        # Password-reset requests and confirmations, e-mail verifications, per client address
+        # (each address also gets ACCOUNTS['PASSWORD_RESET_EMAILS_PER_HOUR'] e-mails at most).
+        "password_reset": env("THROTTLE_PASSWORD_RESET_RATE", default="5/min"),
         "favorites_write": env("THROTTLE_FAVORITES_WRITE_RATE", default="120/min"),
         # Anonymous clients' reads the cache does not answer, per address (throttle_uncached).
         "anon": env("THROTTLE_ANON_RATE", default="1200/min"),
@@ -300,6 +315,15 @@ ACCOUNTS = {
     "COOKIE_TOKENS_IN_BODY": env.bool("JWT_COOKIE_TOKENS_IN_BODY", default=True),
     "ROTATE_REFRESH_TOKENS": env.bool("JWT_ROTATE_REFRESH_TOKENS", default=None),
     "FAVORITE_MOVIE_IDS": "favorites.selectors.favorite_movie_ids",
+    "EXPORTERS": {"favorites": "favorites.selectors.favorites_export"},
+    "PASSWORD_RESET_URL": env(
+        "PASSWORD_RESET_URL", default="http://localhost:5173/reset-password?uid={uid}&token={token}"
+    ),
+    "PASSWORD_RESET_EMAILS_PER_HOUR": env.int("PASSWORD_RESET_EMAILS_PER_HOUR", default=3),
+    "EMAIL_VERIFY_URL": env(
+        "EMAIL_VERIFY_URL", default="http://localhost:5173/verify-email?uid={uid}&token={token}"
+    ),
+    "LOGIN_REQUIRES_VERIFIED_EMAIL": env.bool("LOGIN_REQUIRES_VERIFIED_EMAIL", default=False),
 }
 
 TMDB = {

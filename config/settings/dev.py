@@ -24,3 +24,5 @@ CONTENT_SECURITY_POLICY = {
         "form-action": [SELF],
     }
 }
+# E-mails (password resets, verifications) printed on the console unless EMAIL_BACKEND says.
+EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")

@@ -10,6 +10,16 @@ RULES = [
          "accounts.E003"),
     Rule(("USER_CACHE_TIMEOUT", "ROTATION_GRACE_SECONDS"), non_negative_int,
          "must be a whole number of seconds, 0 or more", "accounts.E004"),
+    Rule(("PASSWORD_RESET_URL", "EMAIL_VERIFY_URL"),
+         lambda value: isinstance(value, str) and "{uid}" in value and "{token}" in value,
+         "must be a URL with {uid} and {token}", "accounts.E009"),
+    Rule(("PASSWORD_RESET_EMAILS_PER_HOUR",), non_negative_int, "must be a whole number, 0 or more",
+         "accounts.E010"),
+    Rule(("LOGIN_REQUIRES_VERIFIED_EMAIL",), lambda value: isinstance(value, bool),
+         "must be True or False", "accounts.E011"),
+    Rule(("EXPORTERS",),
+         lambda value: isinstance(value, dict) and all(isinstance(p, str) for p in value.values()),
+         "must map part names to dotted paths", "accounts.E012"),
     Rule(("ROTATE_REFRESH_TOKENS",), lambda value: value is None or isinstance(value, bool),
          "must be None, True or False", "accounts.E005"),
 ]  # fmt: skip
@@ -44,6 +54,19 @@ def check_accounts_settings(app_configs, **kwargs) -> list[CheckMessage]:
                     f"ACCOUNTS['FAVORITE_MOVIE_IDS'] cannot be imported: {exc}",
                     hint="Point it to a function f(*, user) -> list[int], or set it to None.",
                     id="accounts.E002",
+                )
+            )
+    exporters = accounts_settings.user_settings.get("EXPORTERS")
+    for part, dotted in exporters.items() if isinstance(exporters, dict) else ():
+        try:
+            if not callable(import_string(dotted)):
+                raise ImportError(f"{dotted} is not callable")
+        except ImportError as exc:
+            messages.append(
+                Error(
+                    f"ACCOUNTS['EXPORTERS'][{part!r}] cannot be imported: {exc}",
+                    hint="Point it to a function f(*, user) -> dict.",
+                    id="accounts.E013",
                 )
             )
     csrf_cross_site = settings.CSRF_COOKIE_SAMESITE == "None" and settings.CSRF_COOKIE_SECURE

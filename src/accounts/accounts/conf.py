@@ -25,6 +25,21 @@ DEFAULTS = {
     # Seconds authentication keeps a user in the default cache instead of reading it on every
     # request (invalidated when the user is saved or deleted); 0 reads it every time.
     "USER_CACHE_TIMEOUT": 60,
+    # The front end's page a password-reset e-mail links to; {uid} and {token} are filled in and
+    # the page posts them, with the new password, to /api/password-reset/confirm/.
+    "PASSWORD_RESET_URL": "http://localhost:5173/reset-password?uid={uid}&token={token}",
+    # Reset e-mails sent to one address per hour at most; requests past it still answer 202
+    # (silently: an answer that differed would tell which addresses have an account).
+    "PASSWORD_RESET_EMAILS_PER_HOUR": 3,
+    # The front end's page an e-mail verification links to; it posts {uid} and {token} to
+    # /api/verify-email/.
+    "EMAIL_VERIFY_URL": "http://localhost:5173/verify-email?uid={uid}&token={token}",
+    # Refuse to log in (400) accounts whose e-mail address is not verified yet.
+    "LOGIN_REQUIRES_VERIFIED_EMAIL": False,
+    # What GET /api/me/export/ gathers besides the account: {"<part>": "dotted.path"}, each a
+    # function f(*, user) -> dict of what that app stores about the user (the extension point
+    # through which other apps, favorites among them, add their data).
+    "EXPORTERS": {},
 }
 
 accounts_settings = AppSettings("ACCOUNTS", DEFAULTS, import_strings=["FAVORITE_MOVIE_IDS"])

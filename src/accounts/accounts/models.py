@@ -39,6 +39,12 @@ class User(AbstractUser):
         error_messages={"unique": ALREADY_TAKEN},
     )
     email = models.EmailField("email address", max_length=254)
+    email_verified_at = models.DateTimeField(
+        "e-mail verified at",
+        null=True,
+        blank=True,
+        help_text="When the user confirmed the current address; empty while it is unverified.",
+    )
     token_version = models.PositiveIntegerField(
         default=0, editable=False, help_text="Moves on to revoke every token of the user."
     )

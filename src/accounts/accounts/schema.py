@@ -120,3 +120,122 @@ CSRF_EXAMPLE = OpenApiExample(
 )
 LOGOUT_EXAMPLE = OpenApiExample("Logout", value={"refresh": TOKEN_EXAMPLE}, request_only=True)
 ME_EXAMPLE = OpenApiExample("Me", value=USER_EXAMPLE, response_only=True)
+
+UID_EXAMPLE = "MQ"
+LINK_TOKEN_EXAMPLE = "cf3yvd-6c0e3f1e2a9b8d7c6f5e4d3c2b1a0f9e"  # noqa: S105 (a documentation example)
+INVALID_LINK = "The link is invalid, expired or already used."
+PASSWORD_RESET_EXAMPLES = [
+    OpenApiExample("Request", value={"email": "test@example.com"}, request_only=True),
+    OpenApiExample(
+        "Accepted",
+        value={
+            "detail": "If an account has this address, a link to reset its password is on its way."
+        },
+        response_only=True,
+        status_codes=["202"],
+    ),
+]
+PASSWORD_RESET_CONFIRM_EXAMPLE = OpenApiExample(
+    "Reset",
+    value={"uid": UID_EXAMPLE, "token": LINK_TOKEN_EXAMPLE, "new_password": "an0ther-Secret!"},
+    request_only=True,
+)
+PASSWORD_RESET_DONE = OpenApiResponse(
+    description="The password is set; every token of the account is revoked: log in again."
+)
+INVALID_RESET = OpenApiResponse(
+    description="A link that is invalid, expired or already used, or a new password the "
+    "password rules refuse.",
+    examples=[
+        OpenApiExample("Used or expired link", value={"token": [INVALID_LINK]}),
+        OpenApiExample(
+            "Too short",
+            value={
+                "new_password": [
+                    "This password is too short. It must contain at least 8 characters."
+                ]
+            },
+        ),
+    ],
+)
+VERIFY_EMAIL_EXAMPLES = [
+    OpenApiExample(
+        "Verify", value={"uid": UID_EXAMPLE, "token": LINK_TOKEN_EXAMPLE}, request_only=True
+    ),
+    OpenApiExample("Verified", value=USER_EXAMPLE, response_only=True, status_codes=["200"]),
+]
+INVALID_VERIFICATION = OpenApiResponse(
+    description="A link that is invalid, expired, already used or sent to a former address.",
+    examples=[OpenApiExample("Used or expired link", value={"token": [INVALID_LINK]})],
+)
+DELETE_EXAMPLE = OpenApiExample("Delete", value={"password": "s3cret-Pass!"}, request_only=True)
+ACCOUNT_DELETED = OpenApiResponse(description="The account and all its data are gone.")
+INVALID_DELETE = OpenApiResponse(
+    description="A wrong or missing password.",
+    examples=[
+        OpenApiExample("Wrong password", value={"password": ["Your password is not correct."]})
+    ],
+)
+EXPORT_EXAMPLE = OpenApiExample(
+    "Export",
+    value={
+        "account": {
+            "id": 1,
+            "username": "testuser",
+            "email": "test@example.com",
+            "first_name": "",
+            "last_name": "",
+            "date_joined": "2026-12-01T10:00:00+00:00",
+            "last_login": "2026-12-01T10:05:00+00:00",
+            "email_verified_at": "2026-12-01T10:01:00+00:00",
+            "sessions": [
+                {
+                    "created_at": "2026-12-01T10:05:00+00:00",
+                    "expires_at": "2026-12-08T10:05:00+00:00",
+                }
+            ],
+            "logins": [
+                {
+                    "at": "2026-12-01T10:05:00+00:00",
+                    "ip_address": "203.0.113.7",
+                    "user_agent": "Mozilla/5.0",
+                }
+            ],
+        },
+        "favorites": {
+            "favorite_movies": [
+                {"movie_id": 603, "title": "The Matrix", "added_at": "2026-12-01T10:06:00+00:00"}
+            ]
+        },
+    },
+    response_only=True,
+)
+EMAIL_CHANGE_EXAMPLES = [
+    OpenApiExample(
+        "Change", value={"email": "new@example.com", "password": "s3cret-Pass!"}, request_only=True
+    ),
+    OpenApiExample(
+        "Changed",
+        value={**USER_EXAMPLE, "email": "new@example.com"},
+        response_only=True,
+        status_codes=["200"],
+    ),
+]
+INVALID_EMAIL_CHANGE = OpenApiResponse(
+    description="A wrong password, an invalid address or one another account has.",
+    examples=[
+        OpenApiExample("Wrong password", value={"password": ["Your password is not correct."]}),
+        OpenApiExample(
+            "Taken", value={"email": ["A user with that email address already exists."]}
+        ),
+    ],
+)
+VERIFY_RESENT_EXAMPLE = OpenApiExample(
+    "Sent",
+    value={"detail": "A new link to verify your address is on its way."},
+    response_only=True,
+    status_codes=["202"],
+)
+ALREADY_VERIFIED = detail_response(
+    "The address is verified already.", Verified="Your e-mail address is already verified."
+)

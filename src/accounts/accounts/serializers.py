@@ -8,6 +8,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.validators import UniqueValidator
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 
+from accounts.conf import accounts_settings
 from accounts.models import ALREADY_TAKEN, User
 from accounts.selectors import user_favorite_movie_ids
 from accounts.tokens import SessionRefreshToken
@@ -21,6 +22,14 @@ class InvalidCredentials(exceptions.APIException):
     status_code = 400
     default_detail = "No active account found with the given credentials"
     default_code = "no_active_account"
+
+
+class EmailNotVerified(exceptions.APIException):
+    """``ACCOUNTS['LOGIN_REQUIRES_VERIFIED_EMAIL']``: the address must be verified first."""
+
+    status_code = 400
+    default_detail = "Verify your e-mail address first: follow the link we sent you."
+    default_code = "email_not_verified"
 
 
 class UserDetailSerializer(BuiltOnceModelSerializer):
@@ -88,6 +97,9 @@ class TokenObtainSerializer(TokenObtainPairSerializer):
             data: dict[str, Any] = super().validate(attrs)
         except exceptions.AuthenticationFailed as exc:
             raise InvalidCredentials() from exc
+        verified = getattr(self.user, "email_verified_at", None) is not None
+        if accounts_settings.LOGIN_REQUIRES_VERIFIED_EMAIL and not verified:
+            raise EmailNotVerified()
         # A login, announced as Django's own are: its receivers set last_login, and django-axes
         # starts the count of failures again.
         request = self.context["request"]
@@ -137,3 +149,76 @@ class CsrfTokenSerializer(serializers.Serializer):
 
 class LogoutSerializer(serializers.Serializer):
     refresh = serializers.CharField(required=False, help_text="Omit in cookie mode.")
+
+
+class PasswordResetSerializer(serializers.Serializer):
+    email = serializers.EmailField(max_length=254)
+
+
+class PasswordResetConfirmSerializer(serializers.Serializer):
+    uid = serializers.CharField(max_length=64, help_text="The `uid` of the e-mailed link.")
+    token = serializers.CharField(max_length=128, help_text="The `token` of the e-mailed link.")
+    new_password = _password_field()
+
+
+class EmailVerifySerializer(serializers.Serializer):
+    uid = serializers.CharField(max_length=64, help_text="The `uid` of the e-mailed link.")
+    token = serializers.CharField(max_length=128, help_text="The `token` of the e-mailed link.")
+
+
+class UserEmailChangeSerializer(serializers.Serializer):
+    email = serializers.EmailField(
+        max_length=254, help_text="The new address: a link to verify it is sent there."
+    )
+    password = serializers.CharField(
+        write_only=True,
+        max_length=128,
+        trim_whitespace=False,
+        style={"input_type": "password"},
+        help_text="Your current password, which confirms the change.",
+    )
+
+
+class UserDeleteSerializer(serializers.Serializer):
+    password = serializers.CharField(
+        write_only=True, max_length=128, trim_whitespace=False, style={"input_type": "password"}
+    )
+
+
+class AcceptedSerializer(serializers.Serializer):
+    detail = serializers.CharField()
+
+
+class ExportedSessionSerializer(serializers.Serializer):
+    created_at = serializers.DateTimeField()
+    expires_at = serializers.DateTimeField()
+
+
+class ExportedLoginSerializer(serializers.Serializer):
+    at = serializers.DateTimeField()
+    ip_address = serializers.CharField(allow_null=True)
+    user_agent = serializers.CharField()
+
+
+class ExportedAccountSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    username = serializers.CharField()
+    email = serializers.EmailField()
+    first_name = serializers.CharField(allow_blank=True)
+    last_name = serializers.CharField(allow_blank=True)
+    date_joined = serializers.DateTimeField()
+    last_login = serializers.DateTimeField(allow_null=True)
+    email_verified_at = serializers.DateTimeField(allow_null=True)
+    sessions = ExportedSessionSerializer(many=True, help_text="The refresh tokens issued.")
+    logins = ExportedLoginSerializer(many=True, help_text="The logins on record.")
+
+
+def user_export_serializer() -> type[serializers.Serializer]:
+    """The export's description: the account, and one part per app wired in
+    ``ACCOUNTS['EXPORTERS']`` (``favorites``: the favorite movies)."""
+    parts = {
+        name: serializers.DictField(help_text=f"What the {name} app stores about you.")
+        for name in accounts_settings.EXPORTERS
+    }
+    fields = {"account": ExportedAccountSerializer(), **parts}
+    return type("UserExportSerializer", (serializers.Serializer,), fields)

@@ -1,10 +1,15 @@
 """Writes of the accounts app: users, and the refresh tokens of their sessions."""
 
 import datetime
+import hashlib
+from typing import Any
 
+from django.apps import apps
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import default_token_generator
+from django.core.cache import cache
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from rest_framework_simplejwt.exceptions import TokenError
 from rest_framework_simplejwt.settings import api_settings as jwt_settings
@@ -12,8 +17,11 @@ from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken, Token
 from rest_framework_simplejwt.utils import get_md5_hash_password
 
+from accounts import emails
 from accounts.conf import accounts_settings
 from accounts.models import RotatedRefreshToken, User
+from accounts.selectors import user_export_parts
+from accounts.signals import user_deleting
 from accounts.tokens import SessionRefreshToken, outstanding_create, token_version
 
 
@@ -144,3 +152,168 @@ def password_change(*, user: User, current_password: str, new_password: str) -> 
 def refresh_token_blacklist(*, token: str) -> None:
     """Revoke a refresh token (logout). Raises ``TokenError`` if it is already invalid."""
     RefreshToken(token).blacklist()  # type: ignore[arg-type]  # simplejwt says Token; it is a str
+
+
+INVALID_LINK = "The link is invalid, expired or already used."
+
+
+def _new_password_set(user: User, new_password: str) -> None:
+    try:
+        validate_password(new_password, user=user)
+    except ValidationError as exc:
+        raise ValidationError({"new_password": exc.messages}) from exc
+    user.set_password(new_password)
+    user.save(update_fields=["password"])  # moves the token version on: every token revoked
+
+
+def password_reset_request(*, email: str) -> None:
+    """E-mail a reset link to the active account with this address, if there is one and the
+    address got fewer than ``ACCOUNTS['PASSWORD_RESET_EMAILS_PER_HOUR']`` this hour. Silent
+    either way: the caller answers the same whatever happened."""
+    if not _reset_email_allowed(email):
+        return
+    user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+    if user is not None and user.has_usable_password():
+        emails.send_password_reset(user=user)
+
+
+def _reset_email_allowed(email: str) -> bool:
+    """Count a reset request for the address (normalised: trimmed, case-folded) in a one-hour
+    window of the default cache; with the cache down, allowed (the per-client throttle still
+    counts)."""
+    digest = hashlib.sha256(email.strip().casefold().encode()).hexdigest()
+    key = f"accounts_password_reset_{digest}"
+    try:
+        cache.add(key, 0, timeout=3600)
+        count = cache.incr(key)
+    except Exception:  # a missing key (evicted) or the cache down
+        return True
+    limit: int = accounts_settings.PASSWORD_RESET_EMAILS_PER_HOUR
+    return int(count) <= limit
+
+
+def password_reset_confirm(*, uid: str, token: str, new_password: str) -> None:
+    """Set the password of the link's user (checked by the configured validators): every token
+    of the user is revoked, and the link stops working (its token covers the password hash).
+    Raises ``ValidationError`` on ``token`` for a bad link, on ``new_password`` for a weak one."""
+    user = emails.user_for_uid(uid)
+    if user is None or not user.is_active or not default_token_generator.check_token(user, token):
+        raise ValidationError({"token": INVALID_LINK})
+    with transaction.atomic():
+        _new_password_set(user, new_password)
+
+
+def email_verification_send(*, user: User) -> None:
+    """E-mail the user a link that verifies their current address."""
+    emails.send_email_verification(user=user)
+
+
+def email_verify(*, uid: str, token: str) -> User:
+    """Mark the address of the link's user verified. Raises ``ValidationError`` on ``token`` for
+    a bad, expired or used link, or one sent to an address the user has changed since."""
+    user = emails.user_for_uid(uid)
+    generator = emails.email_verification_token_generator
+    if user is None or not user.is_active or not generator.check_token(user, token):
+        raise ValidationError({"token": INVALID_LINK})
+    user.email_verified_at = timezone.now()
+    user.save(update_fields=["email_verified_at"])
+    return user
+
+
+def email_verification_resend(*, user: User) -> bool:
+    """A new verification link for the user's address; False (nothing sent) if it is verified
+    already."""
+    if user.email_verified_at is not None:
+        return False
+    email_verification_send(user=user)
+    return True
+
+
+def user_email_change(*, user: User, email: str, password: str) -> User:
+    """Change the user's address (the password confirms it): unverified until the link sent
+    to the new address is followed. Raises ``ValidationError`` on ``password`` or ``email``
+    (taken, regardless of case)."""
+    if not user.check_password(password):
+        raise ValidationError({"password": "Your password is not correct."})
+    email = User.objects.normalize_email(email)
+    if email == user.email:
+        return user
+    taken = ValidationError({"email": "A user with that email address already exists."})
+    if User.objects.filter(email__iexact=email).exclude(pk=user.pk).exists():
+        raise taken
+    user.email = email
+    user.email_verified_at = None
+    try:
+        with transaction.atomic():
+            user.save(update_fields=["email", "email_verified_at"])
+    except IntegrityError as exc:  # a concurrent change to the same address
+        raise taken from exc
+    email_verification_send(user=user)
+    return user
+
+
+def user_delete(*, user: User, password: str) -> None:
+    """Delete the account and everything of it, in one transaction: each app removes its rows
+    on ``accounts.signals.user_deleting`` (or by a foreign-key cascade), accounts its refresh
+    tokens and login records. Raises ``ValidationError`` on ``password`` if it is wrong."""
+    if not user.check_password(password):
+        raise ValidationError({"password": "Your password is not correct."})
+    with transaction.atomic():
+        user_deleting.send(sender=User, user=user)
+        OutstandingToken.objects.filter(user=user).delete()  # SET_NULL otherwise: delete them
+        for model in _login_record_models():
+            model._default_manager.filter(username__in=_login_record_names(user)).delete()
+        user.delete()
+
+
+def _login_record_models() -> list[type[models.Model]]:
+    """django-axes' records of login attempts, when it is installed (the project's lockouts)."""
+    if not apps.is_installed("axes"):
+        return []
+    from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+
+    return [AccessAttempt, AccessLog, AccessFailureLog]
+
+
+def _login_record_names(user: User) -> set[str]:
+    """The names django-axes records a user's logins under: the username of a success, the
+    casefolded one of a failure (``accounts.lockout.username``)."""
+    name = user.get_username()
+    return {name, User.normalize_username(name).casefold()}
+
+
+def user_export(*, user: User) -> dict[str, Any]:
+    """Everything the site stores about the user: the account, and each part an exporter of
+    ``ACCOUNTS['EXPORTERS']`` contributes."""
+    account = {
+        "id": user.pk,
+        "username": user.get_username(),
+        "email": user.email,
+        "first_name": user.first_name,
+        "last_name": user.last_name,
+        "date_joined": user.date_joined.isoformat(),
+        "last_login": user.last_login.isoformat() if user.last_login else None,
+        "email_verified_at": (
+            user.email_verified_at.isoformat() if user.email_verified_at else None
+        ),
+        "sessions": [
+            {
+                "created_at": created.isoformat() if created else None,
+                "expires_at": expires.isoformat(),
+            }
+            for created, expires in OutstandingToken.objects.filter(user=user)
+            .order_by("created_at")
+            .values_list("created_at", "expires_at")
+        ],
+    }
+    account["logins"] = []
+    if apps.is_installed("axes"):
+        from axes.models import AccessLog
+
+        account["logins"] = [
+            {"at": at.isoformat(), "ip_address": ip, "user_agent": agent}
+            for at, ip, agent in AccessLog.objects.filter(username__in=_login_record_names(user))
+            .order_by("attempt_time")
+            .values_list("attempt_time", "ip_address", "user_agent")
+        ]
+    return {"account": account, **user_export_parts(user=user)}

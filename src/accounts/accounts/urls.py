@@ -11,5 +11,14 @@ urlpatterns = [
     path("logout/", views.LogoutView.as_view(), name="logout"),
     path("me/", views.MeView.as_view(), name="me"),
     path("me/password/", views.PasswordChangeView.as_view(), name="password-change"),
+    path("me/export/", views.MeExportView.as_view(), name="me-export"),
+    path("password-reset/", views.PasswordResetView.as_view(), name="password-reset"),
+    path(
+        "password-reset/confirm/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password-reset-confirm",
+    ),
+    path("verify-email/", views.EmailVerifyView.as_view(), name="verify-email"),
+    path("verify-email/resend/", views.EmailVerifyResendView.as_view(), name="verify-email-resend"),
     path("csrf/", views.CsrfTokenView.as_view(), name="csrf"),
 ]

@@ -13,17 +13,27 @@ from accounts import schema, services
 from accounts.cookies import delete_token_cookies, refresh_token_from, set_token_cookies
 from accounts.models import User
 from accounts.serializers import (
+    AcceptedSerializer,
     CsrfTokenSerializer,
+    EmailVerifySerializer,
     LogoutSerializer,
     PasswordChangeSerializer,
+    PasswordResetConfirmSerializer,
+    PasswordResetSerializer,
     TokenObtainSerializer,
     TokenPairResponseSerializer,
     TokenPairSerializer,
     TokenRefreshResponseSerializer,
     TokenRefreshSerializer,
+    UserDeleteSerializer,
     UserDetailSerializer,
+    UserEmailChangeSerializer,
     UserRegisterSerializer,
+    user_export_serializer,
 )
+
+VERIFY_RESENT = "A new link to verify your address is on its way."
+RESET_ACCEPTED = "If an account has this address, a link to reset its password is on its way."
 
 
 class InvalidRefreshToken(exceptions.AuthenticationFailed):
@@ -31,6 +41,12 @@ class InvalidRefreshToken(exceptions.AuthenticationFailed):
 
     default_detail = schema.INVALID_TOKEN
     default_code = "token_not_valid"
+
+
+class AlreadyVerified(exceptions.APIException):
+    status_code = 400
+    default_detail = "Your e-mail address is already verified."
+    default_code = "already_verified"
 
 
 class _AnonymousView(APIView):
@@ -64,6 +80,7 @@ class RegisterView(_AnonymousView):
         serializer = UserRegisterSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         user = services.user_create(**serializer.validated_data)
+        services.email_verification_send(user=user)
         return Response(UserDetailSerializer(user).data, status=status.HTTP_201_CREATED)
 
 
@@ -201,9 +218,15 @@ class CsrfTokenView(_AnonymousView):
 
 
 class MeView(APIView):
-    """The authenticated user."""
+    """The authenticated user; and the deletion of the account."""
 
     permission_classes = [IsAuthenticated]
+    delete_request_body = True  # the password (core.api.schema.AutoSchema documents it)
+
+    def get_throttles(self) -> list:
+        # A change or a deletion checks the password: throttled like a login.
+        self.throttle_scope = "token" if self.request.method in ("PATCH", "DELETE") else None
+        return super().get_throttles()
 
     @extend_schema(
         tags=["auth"],
@@ -213,3 +236,157 @@ class MeView(APIView):
     )
     def get(self, request: Request) -> Response:
         return Response(UserDetailSerializer(request.user).data)
+
+    @extend_schema(
+        tags=["auth"],
+        summary="Change your e-mail address",
+        description="The password confirms the change; the new address is unverified until "
+        "the link e-mailed to it is followed (POST /api/verify-email/).",
+        request=UserEmailChangeSerializer,
+        responses={
+            200: UserDetailSerializer,
+            400: schema.INVALID_EMAIL_CHANGE,
+            401: schema.UNAUTHENTICATED,
+            429: schema.THROTTLED,
+        },
+        examples=schema.EMAIL_CHANGE_EXAMPLES,
+    )
+    def patch(self, request: Request) -> Response:
+        serializer = UserEmailChangeSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = cast(User, request.user)  # IsAuthenticated: never the AnonymousUser
+        user = services.user_email_change(user=user, **serializer.validated_data)
+        return Response(UserDetailSerializer(user).data)
+
+    @extend_schema(
+        tags=["auth"],
+        summary="Delete your account",
+        description="Removes the account and everything of it in every app (favorites "
+        "included), in one transaction; every token of it stops working. The password is "
+        "required.",
+        request=UserDeleteSerializer,
+        responses={
+            204: schema.ACCOUNT_DELETED,
+            400: schema.INVALID_DELETE,
+            401: schema.UNAUTHENTICATED,
+            429: schema.THROTTLED,
+        },
+        examples=[schema.DELETE_EXAMPLE],
+    )
+    def delete(self, request: Request) -> Response:
+        serializer = UserDeleteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = cast(User, request.user)  # IsAuthenticated: never the AnonymousUser
+        services.user_delete(user=user, **serializer.validated_data)
+        response = Response(status=status.HTTP_204_NO_CONTENT)
+        delete_token_cookies(response)
+        return response
+
+
+class MeExportView(APIView):
+    """Everything the site stores about you, as one JSON document."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=["auth"],
+        summary="Export your data",
+        responses={200: user_export_serializer(), 401: schema.UNAUTHENTICATED},
+        examples=[schema.EXPORT_EXAMPLE],
+    )
+    def get(self, request: Request) -> Response:
+        user = cast(User, request.user)  # IsAuthenticated: never the AnonymousUser
+        response = Response(services.user_export(user=user))
+        response["Content-Disposition"] = 'attachment; filename="my-data.json"'
+        return response
+
+
+class PasswordResetView(_AnonymousView):
+    """Ask for a password-reset link by e-mail. The answer is the same whether or not an
+    account has the address."""
+
+    throttle_scope = "password_reset"
+
+    @extend_schema(
+        tags=["auth"],
+        summary="Request a password reset",
+        request=PasswordResetSerializer,
+        responses={202: AcceptedSerializer, 429: schema.THROTTLED},
+        examples=schema.PASSWORD_RESET_EXAMPLES,
+    )
+    def post(self, request: Request) -> Response:
+        serializer = PasswordResetSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.password_reset_request(**serializer.validated_data)
+        return Response({"detail": RESET_ACCEPTED}, status=status.HTTP_202_ACCEPTED)
+
+
+class PasswordResetConfirmView(_AnonymousView):
+    """Set a new password with the ``uid`` and ``token`` of a reset link: every token of the
+    account is revoked, and the link stops working."""
+
+    throttle_scope = "password_reset"
+
+    @extend_schema(
+        tags=["auth"],
+        summary="Reset the password",
+        request=PasswordResetConfirmSerializer,
+        responses={
+            204: schema.PASSWORD_RESET_DONE,
+            400: schema.INVALID_RESET,
+            429: schema.THROTTLED,
+        },
+        examples=[schema.PASSWORD_RESET_CONFIRM_EXAMPLE],
+    )
+    def post(self, request: Request) -> Response:
+        serializer = PasswordResetConfirmSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        services.password_reset_confirm(**serializer.validated_data)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class EmailVerifyView(_AnonymousView):
+    """Confirm an e-mail address with the ``uid`` and ``token`` of the link sent to it."""
+
+    throttle_scope = "password_reset"
+
+    @extend_schema(
+        tags=["auth"],
+        summary="Verify your e-mail address",
+        request=EmailVerifySerializer,
+        responses={
+            200: UserDetailSerializer,
+            400: schema.INVALID_VERIFICATION,
+            429: schema.THROTTLED,
+        },
+        examples=schema.VERIFY_EMAIL_EXAMPLES,
+    )
+    def post(self, request: Request) -> Response:
+        serializer = EmailVerifySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        user = services.email_verify(**serializer.validated_data)
+        return Response(UserDetailSerializer(user).data)
+
+
+class EmailVerifyResendView(APIView):
+    """A new link to verify your address, e-mailed to it."""
+
+    permission_classes = [IsAuthenticated]
+    throttle_scope = "password_reset"
+
+    @extend_schema(
+        tags=["auth"],
+        summary="Resend the e-mail verification link",
+        request=None,
+        responses={
+            202: AcceptedSerializer,
+            400: schema.ALREADY_VERIFIED,
+            401: schema.UNAUTHENTICATED,
+            429: schema.THROTTLED,
+        },
+        examples=[schema.VERIFY_RESENT_EXAMPLE],
+    )
+    def post(self, request: Request) -> Response:
+        if not services.email_verification_resend(user=cast(User, request.user)):
+            raise AlreadyVerified()
+        return Response({"detail": VERIFY_RESENT}, status=status.HTTP_202_ACCEPTED)

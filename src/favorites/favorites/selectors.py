@@ -30,6 +30,22 @@ def favorite_movie_ids(*, user: "_User") -> list[int]:
     )
 
 
+def favorites_export(*, user: "_User") -> dict[str, list[dict[str, object]]]:
+    """What favorites stores about the user, oldest first (the ``ACCOUNTS['EXPORTERS']``
+    extension point): each movie's id and title, and when it was added."""
+    rows = (
+        FavoriteMovie.objects.filter(user=user)
+        .order_by("added_at", "id")
+        .values_list("movie_id", "movie__title", "added_at")
+    )
+    return {
+        "favorite_movies": [
+            {"movie_id": movie_id, "title": title, "added_at": added_at.isoformat()}
+            for movie_id, title, added_at in rows
+        ]
+    }
+
+
 def favorite_user_ids_for_movies(*, movie_ids: Iterable[int], chunk: int = 5000) -> set[int]:
     """Users having any of these movies among their favorites."""
     movie_ids = list(movie_ids)
