@@ -1,13 +1,14 @@
 """Build the bundled demo catalog from MovieLens ml-latest-small and TMDB metadata.
 
     python scripts/build_demo_catalog.py ../shared/data/movielens-small src/catalog/catalog/demo \
-        --tmdb ../shared/data/tmdb-movies-dataset
+        --tmdb ../shared/data/tmdb-movies-dataset --prior src/recommendations/recommendations/prior
 
 Writes movies.csv (tmdb_id, title, year, genre_ids, release_date, overview, poster_path, runtime,
 vote_average, vote_count, popularity) and genres.csv (TMDB's genre ids and names), and copies the
 datasets' README/SOURCE notes (their licenses) next to them. The movies are MovieLens'; the TMDB
 metadata file (--tmdb, its movies.csv; see its SOURCE.txt) is joined on the TMDB id. A movie the
-TMDB file lacks keeps MovieLens' title, year and genres and empty metadata.
+TMDB file lacks keeps MovieLens' title, year and genres and empty metadata. --prior also writes the
+recommendations' community prior: MovieLens' ratings >= 4 as (user, TMDB id) co-favorites.
 
 Nothing is invented:
   * a MovieLens genre without a TMDB counterpart (IMAX, Film-Noir) is dropped, a missing year
@@ -23,6 +24,7 @@ Nothing is invented:
 
 import argparse
 import csv
+import gzip
 import html
 import re
 import shutil
@@ -139,12 +141,44 @@ def build(source: Path, target: Path, tmdb: Path | None = None) -> tuple[int, in
     return len(rows), skipped, matched
 
 
+def build_prior(source: Path, target: Path, *, min_rating: float = 4.0) -> int:
+    """The community prior: (MovieLens user, TMDB id) for every rating >= ``min_rating``, in
+    ``target/movielens-cofavorites.csv.gz``, with MovieLens' license and source notes."""
+    links = {}
+    with (source / "links.csv").open(newline="") as f:
+        for row in csv.DictReader(f):
+            if row["tmdbId"].strip():
+                links[row["movieId"]] = int(row["tmdbId"])
+    pairs = set()
+    with (source / "ratings.csv").open(newline="") as f:
+        for row in csv.DictReader(f):
+            tmdb_id = links.get(row["movieId"])
+            if tmdb_id is not None and float(row["rating"]) >= min_rating:
+                pairs.add((int(row["userId"]), tmdb_id))
+    target.mkdir(parents=True, exist_ok=True)
+    # mtime=0: the same input gives the same bytes.
+    with gzip.GzipFile(target / "movielens-cofavorites.csv.gz", "wb", mtime=0) as raw:
+        text = "user_id,tmdb_id\n" + "".join(f"{u},{t}\n" for u, t in sorted(pairs))
+        raw.write(text.encode())
+    shutil.copyfile(source / "README.txt", target / "LICENSE-MovieLens.txt")
+    shutil.copyfile(source / "SOURCE.txt", target / "SOURCE-MovieLens.txt")
+    return len(pairs)
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("movielens", type=Path, help="the ml-latest-small directory")
     parser.add_argument("target", type=Path, help="where to write, e.g. src/catalog/catalog/demo")
     parser.add_argument("--tmdb", type=Path, help="the TMDB metadata directory (movies.csv)")
+    parser.add_argument(
+        "--prior",
+        type=Path,
+        help="also write the community prior (ratings >= 4) there, e.g. "
+        "src/recommendations/recommendations/prior",
+    )
     args = parser.parse_args()
+    if args.prior:
+        print(f"{build_prior(args.movielens, args.prior)} community-prior favorites written")
     written, skipped, matched = build(args.movielens, args.target, args.tmdb)
     print(
         f"{written} movies written ({matched} with TMDB metadata), "
