@@ -1,16 +1,33 @@
-"""Build the bundled demo catalog from MovieLens ml-latest-small.
+"""Build the bundled demo catalog from MovieLens ml-latest-small and TMDB metadata.
 
-    python scripts/build_demo_catalog.py ../shared/data/movielens-small src/catalog/catalog/demo
+    python scripts/build_demo_catalog.py ../shared/data/movielens-small src/catalog/catalog/demo \
+        --tmdb ../shared/data/tmdb-movies-dataset --prior src/recommendations/recommendations/prior
 
-Writes movies.csv (tmdb_id, title, year, genre_ids) and genres.csv (TMDB's genre ids and names),
-and copies the dataset's README (its license) and SOURCE next to them. Nothing is invented: a
-MovieLens genre without a TMDB counterpart (IMAX, Film-Noir) is dropped, a missing year stays empty.
+Writes movies.csv (tmdb_id, title, year, genre_ids, release_date, overview, poster_path, runtime,
+vote_average, vote_count, popularity) and genres.csv (TMDB's genre ids and names), and copies the
+datasets' README/SOURCE notes (their licenses) next to them. The movies are MovieLens'; the TMDB
+metadata file (--tmdb, its movies.csv; see its SOURCE.txt) is joined on the TMDB id. A movie the
+TMDB file lacks keeps MovieLens' title, year and genres and empty metadata. --prior also writes the
+recommendations' community prior: MovieLens' ratings >= 4 as (user, TMDB id) co-favorites.
+
+Nothing is invented:
+  * a MovieLens genre without a TMDB counterpart (IMAX, Film-Noir) is dropped, a missing year
+    stays empty; TMDB's genres replace MovieLens' where the TMDB file has any that TMDB still
+    lists (its retired "Foreign", 10769, is dropped);
+  * overviews are HTML-unescaped ("&amp;" -> "&"); the placeholder "No overview found." is no
+    overview; a runtime of 0 is no runtime; a vote average over 0 votes is no average;
+  * the TMDB file's collection_backdrop_path is the image of the movie's collection, not the
+    movie's backdrop: it is not used, and backdrop_path stays for a TMDB sync to fill;
+  * where the TMDB file has them, the title is TMDB's (what a TMDB sync would store) and the year
+    is its release date's, so the year and date filters agree.
 """
 
+import argparse
 import csv
+import gzip
+import html
 import re
 import shutil
-import sys
 from pathlib import Path
 
 # TMDB's movie genres (GET /genre/movie/list), the ids the catalog uses.
@@ -43,7 +60,42 @@ def split_title(raw: str) -> tuple[str, int | None]:
     return f"{main}{paren}{rest}".strip(), year
 
 
-def build(source: Path, target: Path) -> tuple[int, int]:
+OVERVIEW_PLACEHOLDERS = {"No overview found.", "No Overview", "No overview yet."}
+COLUMNS = [
+    "tmdb_id", "title", "year", "genre_ids", "release_date", "overview", "poster_path",
+    "runtime", "vote_average", "vote_count", "popularity",
+]  # fmt: skip
+
+
+def tmdb_metadata(row: dict[str, str]) -> dict[str, str]:
+    """The demo columns from one row of the TMDB metadata file; '' where it has no value."""
+    overview = html.unescape(row["overview"]).strip()
+    runtime = round(float(row["runtime"])) if row["runtime"] else 0
+    votes = row["vote_count"]
+    genres = [int(g) for g in row["genres"].split("|") if g and int(g) in TMDB_GENRES]
+    return {
+        "title": html.unescape(row["title"]).strip(),
+        "release_date": row["release_date"],
+        "overview": "" if overview in OVERVIEW_PLACEHOLDERS else overview,
+        "poster_path": row["poster_path"],
+        "runtime": str(runtime) if runtime > 0 else "",
+        "vote_average": row["vote_average"] if votes and int(votes) > 0 else "",
+        "vote_count": votes,
+        "popularity": row["popularity"],
+        "genre_ids": " ".join(map(str, sorted(set(genres)))),
+    }
+
+
+def read_tmdb(tmdb: Path | None) -> dict[int, dict[str, str]]:
+    if tmdb is None:
+        return {}
+    with (tmdb / "movies.csv").open(newline="", encoding="utf-8") as f:
+        return {int(row["tmdb_id"]): tmdb_metadata(row) for row in csv.DictReader(f)}
+
+
+def build(source: Path, target: Path, tmdb: Path | None = None) -> tuple[int, int, int]:
+    metadata = read_tmdb(tmdb)
+    matched = 0
     links = {}
     with (source / "links.csv").open(newline="") as f:
         for row in csv.DictReader(f):
@@ -63,11 +115,20 @@ def build(source: Path, target: Path) -> tuple[int, int]:
             genre_ids = sorted(
                 {MOVIELENS_TO_TMDB[g] for g in row["genres"].split("|") if g in MOVIELENS_TO_TMDB}
             )
-            rows.append([tmdb_id, title, year or "", " ".join(map(str, genre_ids))])
+            out = dict.fromkeys(COLUMNS, "")
+            out.update(tmdb_id=str(tmdb_id), title=title, year=str(year or ""))
+            out["genre_ids"] = " ".join(map(str, genre_ids))
+            meta = metadata.get(tmdb_id)
+            if meta:
+                matched += 1
+                out.update({k: v for k, v in meta.items() if v})
+                if meta["release_date"]:
+                    out["year"] = meta["release_date"][:4]
+            rows.append(out)
     target.mkdir(parents=True, exist_ok=True)
-    with (target / "movies.csv").open("w", newline="") as f:
-        writer = csv.writer(f)
-        writer.writerow(["tmdb_id", "title", "year", "genre_ids"])
+    with (target / "movies.csv").open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fieldnames=COLUMNS, lineterminator="\n")
+        writer.writeheader()
         writer.writerows(rows)
     with (target / "genres.csv").open("w", newline="") as f:
         writer = csv.writer(f)
@@ -75,9 +136,51 @@ def build(source: Path, target: Path) -> tuple[int, int]:
         writer.writerows(sorted(TMDB_GENRES.items()))
     shutil.copyfile(source / "README.txt", target / "LICENSE-MovieLens.txt")
     shutil.copyfile(source / "SOURCE.txt", target / "SOURCE-MovieLens.txt")
-    return len(rows), skipped
+    if tmdb is not None:
+        shutil.copyfile(tmdb / "SOURCE.txt", target / "SOURCE-TMDB.txt")
+    return len(rows), skipped, matched
+
+
+def build_prior(source: Path, target: Path, *, min_rating: float = 4.0) -> int:
+    """The community prior: (MovieLens user, TMDB id) for every rating >= ``min_rating``, in
+    ``target/movielens-cofavorites.csv.gz``, with MovieLens' license and source notes."""
+    links = {}
+    with (source / "links.csv").open(newline="") as f:
+        for row in csv.DictReader(f):
+            if row["tmdbId"].strip():
+                links[row["movieId"]] = int(row["tmdbId"])
+    pairs = set()
+    with (source / "ratings.csv").open(newline="") as f:
+        for row in csv.DictReader(f):
+            tmdb_id = links.get(row["movieId"])
+            if tmdb_id is not None and float(row["rating"]) >= min_rating:
+                pairs.add((int(row["userId"]), tmdb_id))
+    target.mkdir(parents=True, exist_ok=True)
+    # mtime=0: the same input gives the same bytes.
+    with gzip.GzipFile(target / "movielens-cofavorites.csv.gz", "wb", mtime=0) as raw:
+        text = "user_id,tmdb_id\n" + "".join(f"{u},{t}\n" for u, t in sorted(pairs))
+        raw.write(text.encode())
+    shutil.copyfile(source / "README.txt", target / "LICENSE-MovieLens.txt")
+    shutil.copyfile(source / "SOURCE.txt", target / "SOURCE-MovieLens.txt")
+    return len(pairs)
 
 
 if __name__ == "__main__":
-    written, skipped = build(Path(sys.argv[1]), Path(sys.argv[2]))
-    print(f"{written} movies written, {skipped} skipped (no or duplicate TMDB id)")
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("movielens", type=Path, help="the ml-latest-small directory")
+    parser.add_argument("target", type=Path, help="where to write, e.g. src/catalog/catalog/demo")
+    parser.add_argument("--tmdb", type=Path, help="the TMDB metadata directory (movies.csv)")
+    parser.add_argument(
+        "--prior",
+        type=Path,
+        help="also write the community prior (ratings >= 4) there, e.g. "
+        "src/recommendations/recommendations/prior",
+    )
+    args = parser.parse_args()
+    if args.prior:
+        print(f"{build_prior(args.movielens, args.prior)} community-prior favorites written")
+    written, skipped, matched = build(args.movielens, args.target, args.tmdb)
+    print(
+        f"{written} movies written ({matched} with TMDB metadata), "
+        f"{skipped} skipped (no or duplicate TMDB id)"
+    )

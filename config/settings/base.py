@@ -292,7 +292,10 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": (
         "Register, log in with JWT, browse a TMDB-synced movie catalog, keep favorites and get "
         "recommendations. Obtain a token at `POST /api/token/`, then click **Authorize** and "
-        "paste the `access` value."
+        "paste the `access` value.\n\n"
+        "Data sources: movie data from TMDB (The Movie Database); the demo catalog from MovieLens "
+        "(GroupLens, non-commercial use) with TMDB metadata. This product uses the TMDB API but is "
+        "not endorsed or certified by TMDB."
     ),
     "VERSION": API_VERSION,
     "LICENSE": {"name": "MIT", "url": "https://opensource.org/license/mit"},

@@ -26,3 +26,6 @@ CONTENT_SECURITY_POLICY = {
 }
 # E-mails (password resets, verifications) printed on the console unless EMAIL_BACKEND says.
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
+# Recommendations before the site has favorites: MovieLens' co-favorites as a community prior
+# (non-commercial use only: never on in production settings).
+RECOMMENDATIONS = {"PRIOR_FILE": "prior/movielens-cofavorites.csv.gz"}

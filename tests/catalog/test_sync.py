@@ -331,7 +331,9 @@ def test_changes_sync_failure_records_no_run_so_the_rerun_repeats(tmdb, fake_tmd
 def test_demo_catalog_row_is_upgraded_in_place_by_a_tmdb_sync(tmdb, fake_tmdb):
     services.demo_catalog_load()
     demo = Movie.objects.get(tmdb_id=862)
-    assert (demo.title, demo.overview, demo.release_date) == ("Toy Story", "", None)
+    assert (demo.title, demo.poster_path, demo.details_synced_at) == (
+        "Toy Story", "/rhIRbceoE9lR4veEXuwCC2wARtG.jpg", None
+    )  # fmt: skip
     count = Movie.objects.count()
     fake_tmdb.add_movie(
         862,

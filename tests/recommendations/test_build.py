@@ -226,3 +226,62 @@ def test_checks_are_registered(settings):
     settings.RECOMMENDATIONS = {"ALPHA": 2}
 
     assert "recommendations.E003" in [error.id for error in run_checks()]
+
+
+# The community prior
+
+
+def write_prior(path, rows) -> None:
+    path.write_text("user_id,tmdb_id\n" + "".join(f"{u},{t}\n" for u, t in rows))
+
+
+def test_build_blends_the_community_prior_mapped_by_tmdb_id(settings, tmp_path, db):
+    a, b, c = MovieFactory(tmdb_id=1), MovieFactory(tmdb_id=2), MovieFactory(tmdb_id=3)
+    write_prior(tmp_path / "prior.csv", [(7, 1), (7, 2), (8, 1), (8, 2), (8, 999)])  # 999: unknown
+    settings.RECOMMENDATIONS = {"PRIOR_FILE": str(tmp_path / "prior.csv"), "PRIOR_FADE": 10.0}
+
+    build = services.neighbour_table_build()
+
+    assert neighbour_ids(build, a) == [b.id]
+    assert neighbour_ids(build, c) == []
+    assert build.favorites == 0
+    assert build.params["prior_favorites"] == 4
+    assert build.params["prior_weight"] == 1.0  # no site favorites yet: the full weight
+
+
+def test_community_prior_fades_as_site_favorites_grow(settings, tmp_path, db):
+    MovieFactory(tmdb_id=1)
+    write_prior(tmp_path / "prior.csv", [(7, 1)])
+    settings.RECOMMENDATIONS = {
+        "PRIOR_FILE": str(tmp_path / "prior.csv"), "PRIOR_WEIGHT": 2.0, "PRIOR_FADE": 100.0,
+    }  # fmt: skip
+
+    weights = [services.community_prior(site_favorites=n)[1] for n in (0, 100, 900)]
+
+    assert weights == [2.0, 1.0, 0.2]
+
+
+def test_community_prior_is_off_by_default_and_the_bundled_file_loads(settings, db):
+    assert services.community_prior(site_favorites=0) == ([], 0.0)
+    MovieFactory(tmdb_id=862)  # Toy Story
+    settings.RECOMMENDATIONS = {"PRIOR_FILE": "prior/movielens-cofavorites.csv.gz"}
+
+    prior, weight = services.community_prior(site_favorites=0)
+
+    assert len(prior) > 100 and weight == 1.0
+    assert {movie for _, movie in prior} == {Movie.objects.get().pk}
+
+
+def test_prior_file_that_is_missing_is_a_check_error(settings, tmp_path):
+    settings.RECOMMENDATIONS = {"PRIOR_FILE": str(tmp_path / "nope.csv")}
+
+    assert [m.id for m in check_recommendations_settings(None)] == ["recommendations.E005"]
+
+
+def test_build_recommendations_if_empty_builds_once(planted):
+    call_command("build_recommendations", "--if-empty", stdout=StringIO(), stderr=StringIO())
+    out = StringIO()
+    call_command("build_recommendations", "--if-empty", stdout=out, stderr=StringIO())
+
+    assert RecommenderBuild.objects.count() == 1
+    assert out.getvalue() == "A neighbour table exists: not rebuilt.\n"

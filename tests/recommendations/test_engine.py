@@ -220,3 +220,31 @@ def test_recommend_with_no_favorites_or_unknown_favorites_is_empty():
 
 def test_recommend_counts_a_repeated_favorite_once():
     assert recommend(TABLE, [A, A], limit=10) == recommend(TABLE, [A], limit=10)
+
+
+# The community prior
+
+
+def test_build_neighbours_prior_gives_neighbours_the_site_favorites_lack():
+    site = [(1, 10), (1, 11)]  # the site knows only that 10 and 11 go together
+    prior = [(1, 12), (1, 13), (2, 12), (2, 13)]  # prior user 1 is not site user 1
+
+    without = build_neighbours(site, [10, 11, 12, 13], prior=prior, prior_weight=0.0)
+    with_prior = build_neighbours(site, [10, 11, 12, 13], prior=prior, prior_weight=1.0)
+
+    assert 12 not in without.as_mapping()
+    assert [n for n, _ in with_prior.as_mapping()[12]] == [13]
+    assert [n for n, _ in with_prior.as_mapping()[10]] == [11]  # not mixed with prior user 1
+
+
+def test_build_neighbours_prior_weight_scales_the_prior_against_the_site():
+    site = [(u, 10) for u in range(3)] + [(u, 11) for u in range(3)]
+    prior = [(u, 10) for u in range(3)] + [(u, 12) for u in range(3)]
+    items = [10, 11, 12]
+
+    def order(weight: float) -> list[int]:
+        table = build_neighbours(site, items, prior=prior, prior_weight=weight).as_mapping()
+        return [n for n, _ in table[10]]
+
+    assert order(0.1) == [11, 12]
+    assert order(10.0) == [12, 11]

@@ -39,6 +39,11 @@ def movie_content_features() -> tuple[list[int], dict[int, int | None], dict[int
     return list(years), years, genres
 
 
+def movie_ids_by_tmdb_id() -> dict[int, int]:
+    """{TMDB id: movie id} for every stored movie."""
+    return dict(Movie.objects.values_list("tmdb_id", "id").iterator(chunk_size=20_000))
+
+
 def movie_ids_by_popularity(*, limit: int) -> list[int]:
     """The most popular movies on TMDB, best first."""
     order = Movie.objects.public().order_by(F("popularity").desc(nulls_last=True), "id")

@@ -7,7 +7,9 @@ through ``catalog.signals.movies_changed``."""
 import csv
 import datetime
 import functools
+import gzip
 import logging
+from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -257,44 +259,140 @@ def movie_details_refresh(*, movie: Movie, client: TMDBClient) -> Movie:
     return movie_detail(movie_id=movie.pk)
 
 
-def demo_catalog_load(*, directory: Path = DEMO_DIR, batch_size: int = 2000) -> int:
-    """Load the bundled MovieLens-derived catalog (titles, years, genres; no TMDB details).
+DEMO_FIELDS = [
+    "title", "overview", "release_date", "release_year", "poster_path", "runtime",
+    "vote_average", "vote_count", "popularity",
+]  # fmt: skip
 
-    Keyed on ``tmdb_id`` like every sync, so a later TMDB sync upgrades the same rows in place;
-    rows that already exist are left as they are. Returns the number of movies created.
+
+@dataclass
+class DemoLoadSummary:
+    created: int = 0
+    filled: int = 0  # existing rows whose missing fields the demo filled in
+
+    def __str__(self) -> str:
+        return f"{self.created} movies created, {self.filled} filled in"
+
+
+def _demo_rows(directory: Path) -> list[dict[str, str]]:
+    """The demo movies, from ``movies.csv.gz`` if the directory has it, else ``movies.csv``."""
+    packed = directory / "movies.csv.gz"
+    if packed.exists():
+        with gzip.open(packed, "rt", newline="", encoding="utf-8") as f:
+            return list(csv.DictReader(f))
+    with (directory / "movies.csv").open(newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+def _demo_movie(row: dict[str, str]) -> Movie:
+    """A Movie from a demo row; a column the row lacks or leaves empty stays empty."""
+
+    def number(name: str, kind: Callable[[str], float | int]) -> float | int | None:
+        value = row.get(name) or ""
+        return kind(value) if value else None
+
+    date = row.get("release_date") or ""
+    return Movie(
+        tmdb_id=int(row["tmdb_id"]),
+        title=row["title"][:500],
+        overview=row.get("overview") or "",
+        release_date=datetime.date.fromisoformat(date) if date else None,
+        release_year=number("year", int),
+        poster_path=row.get("poster_path") or "",
+        runtime=number("runtime", int),
+        vote_average=number("vote_average", float),
+        vote_count=number("vote_count", int),
+        popularity=number("popularity", float),
+    )
+
+
+def _demo_fill(stored: Movie, demo: Movie) -> bool:
+    """Fill the fields ``stored`` lacks from ``demo``; whether anything changed."""
+    changed = False
+    for name in DEMO_FIELDS:
+        if name == "release_year":
+            continue
+        if getattr(stored, name) in (None, "") and getattr(demo, name) not in (None, ""):
+            setattr(stored, name, getattr(demo, name))
+            changed = True
+            if name == "release_date":  # the year goes with the date
+                stored.release_year = demo.release_year
+    if stored.release_year is None and demo.release_year is not None:
+        stored.release_year = demo.release_year
+        changed = True
+    return changed
+
+
+def demo_catalog_load(
+    *,
+    directory: Path = DEMO_DIR,
+    batch_size: int = 1000,
+    on_progress: Callable[[int], object] | None = None,
+) -> DemoLoadSummary:
+    """Load the bundled demo catalog: MovieLens' movies with the TMDB metadata it has (overview,
+    release date, poster, runtime, votes, popularity, genres).
+
+    Keyed on ``tmdb_id`` like every sync, so a later TMDB sync upgrades the same rows in place.
+    Rows that exist are not overwritten: a row no TMDB details sync has stored
+    (``details_synced_at`` unset) gets only its missing fields filled from the demo, and its
+    genres set from the demo if it has none or no TMDB data at all (no popularity); a row with
+    TMDB details is left as it is. ``on_progress`` is called with each batch's number of movies
+    (the total is ``len`` of the demo file). Reloading changes nothing.
     """
     with (directory / "genres.csv").open(newline="") as f:
         genres = [Genre(id=int(row["id"]), name=row["name"]) for row in csv.DictReader(f)]
-    with (directory / "movies.csv").open(newline="") as f:
-        rows = list(csv.DictReader(f))
-    created = 0
+    rows = _demo_rows(directory)
+    demo = {movie.tmdb_id: movie for movie in map(_demo_movie, rows)}
+    demo_genres = {int(row["tmdb_id"]): [int(g) for g in row["genre_ids"].split()] for row in rows}
+    through = Movie.genres.through
     with transaction.atomic():
         Genre.objects.bulk_create(genres, ignore_conflicts=True)
+        known_genres = set(Genre.objects.values_list("id", flat=True))
         existing = set(Movie.objects.values_list("tmdb_id", flat=True))
-        new = [row for row in rows if int(row["tmdb_id"]) not in existing]
-        Movie.objects.bulk_create(
-            [
-                Movie(
-                    tmdb_id=int(row["tmdb_id"]),
-                    title=row["title"],
-                    release_year=int(row["year"]) if row["year"] else None,
-                )
-                for row in new
-            ],
-            batch_size=batch_size,
-        )
+        current: dict[int, set[int]] = defaultdict(set)
+        for movie_id, genre_id in through.objects.values_list("movie_id", "genre_id"):
+            current[movie_id].add(genre_id)
+        filled: dict[int, Movie] = {}
+        regenre: set[int] = set()  # tmdb ids of stored rows whose genres the demo sets
+        fillable = Movie.objects.filter(details_synced_at__isnull=True)  # whole rows: upserted
+        for stored in fillable.iterator(chunk_size=batch_size):
+            if stored.tmdb_id not in demo:
+                continue
+            if stored.popularity is None or not current[stored.id]:  # no TMDB data, no genres
+                regenre.add(stored.tmdb_id)
+            if _demo_fill(stored, demo[stored.tmdb_id]):
+                filled[stored.tmdb_id] = stored
+        order = list(demo)
+        for start in range(0, len(order), batch_size):
+            chunk = order[start : start + batch_size]
+            Movie.objects.bulk_create([demo[t] for t in chunk if t not in existing])
+            Movie.objects.bulk_create(  # an upsert on rows that exist: faster than bulk_update
+                [filled[t] for t in chunk if t in filled],
+                update_conflicts=True,
+                unique_fields=["tmdb_id"],
+                update_fields=[*DEMO_FIELDS, "updated_at"],
+            )
+            if on_progress:
+                on_progress(len(chunk))
         ids = dict(Movie.objects.values_list("tmdb_id", "id"))
-        through = Movie.genres.through
+        links: list[tuple[int, int]] = []
+        replaced: list[int] = []
+        for tmdb_id in order:
+            movie_id = ids[tmdb_id]
+            wanted = [g for g in dict.fromkeys(demo_genres[tmdb_id]) if g in known_genres]
+            if tmdb_id in regenre and wanted and set(wanted) != current[movie_id]:
+                replaced.append(movie_id)
+            elif tmdb_id in existing:
+                continue
+            links += [(movie_id, g) for g in wanted]
+        through.objects.filter(movie_id__in=replaced).delete()
         through.objects.bulk_create(
-            [
-                through(movie_id=ids[int(row["tmdb_id"])], genre_id=int(genre_id))
-                for row in new
-                for genre_id in row["genre_ids"].split()
-            ],
-            batch_size=batch_size,
+            [through(movie_id=m, genre_id=g) for m, g in links], batch_size=batch_size
         )
-        created = len(new)
-        if created:
-            changed = [ids[int(row["tmdb_id"])] for row in new]
+        created = {ids[t] for t in order if t not in existing}
+        updated = {ids[t] for t in filled} | set(replaced)
+        summary = DemoLoadSummary(created=len(created), filled=len(updated))
+        changed = sorted(created | updated)
+        if changed:
             transaction.on_commit(lambda: movies_changed.send(sender=Movie, movie_ids=changed))
-    return created
+    return summary

@@ -1,24 +1,37 @@
-from django.core.checks import CheckMessage, Tags, register
+from django.core.checks import CheckMessage, Error, Tags, register
 
 from core.checks import Rule, number_between, positive_int, positive_number, settings_messages
-from recommendations.conf import recommendations_settings
+from recommendations.conf import prior_path, recommendations_settings
 
 RULES = [
     # Array sizes and slice bounds: a float fails later.
     Rule(("NEIGHBOURS", "MAX_RESULTS"), positive_int, "must be a positive integer",
          "recommendations.E002"),
-    Rule(("CACHE_TIMEOUT", "POPULAR_WINDOW_DAYS", "CONTENT_FADE", "ERA_YEARS"), positive_number,
+    Rule(("CACHE_TIMEOUT", "POPULAR_WINDOW_DAYS", "CONTENT_FADE", "ERA_YEARS", "PRIOR_FADE"),
+         positive_number,
          "must be positive", "recommendations.E002"),
     Rule(("ALPHA",), number_between(0, 1), "must be between 0 and 1", "recommendations.E003"),
+    Rule(("PRIOR_WEIGHT",), number_between(0, 100), "must be between 0 and 100",
+         "recommendations.E003"),
 ]  # fmt: skip
 
 
 @register(Tags.compatibility)
 def check_recommendations_settings(app_configs, **kwargs) -> list[CheckMessage]:
-    return settings_messages(
+    messages = settings_messages(
         recommendations_settings,
         label="recommendations",
         rules=RULES,
         requires=["catalog", "favorites"],
         requires_id="recommendations.E004",
     )
+    prior = recommendations_settings.PRIOR_FILE
+    if prior and not prior_path(prior).is_file():
+        messages.append(
+            Error(
+                f"RECOMMENDATIONS['PRIOR_FILE'] {prior!r} is not a file.",
+                hint="Set it to a user_id,tmdb_id CSV (.csv or .csv.gz), or None for no prior.",
+                id="recommendations.E005",
+            )
+        )
+    return messages

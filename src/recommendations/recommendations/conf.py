@@ -1,6 +1,10 @@
 """The recommendations app's settings: ``settings.RECOMMENDATIONS`` over these defaults."""
 
+from pathlib import Path
+
 from core.conf import AppSettings
+
+PACKAGE_DIR = Path(__file__).resolve().parent
 
 DEFAULTS = {
     # Model (see recommendations.engine.ModelParams): neighbours kept per movie, and weights.
@@ -10,6 +14,13 @@ DEFAULTS = {
     "CONTENT_WEIGHT": 0.1,
     "CONTENT_FADE": 10.0,
     "ERA_YEARS": 15.0,
+    # Community prior: co-favorites from elsewhere blended into the build (engine ``prior``).
+    # PRIOR_FILE: a CSV (or .csv.gz) of user_id,tmdb_id favorites; a relative path is inside this
+    # package ("prior/movielens-cofavorites.csv.gz" is the bundled MovieLens one: non-commercial
+    # use only, so off by default). Its weight, PRIOR_WEIGHT, halves at PRIOR_FADE site favorites.
+    "PRIOR_FILE": None,
+    "PRIOR_WEIGHT": 1.0,
+    "PRIOR_FADE": 1000.0,
     # Serving: most recommendations computed per user, and cache lifetime in seconds.
     "MAX_RESULTS": 200,
     "CACHE_TIMEOUT": 60 * 15,
@@ -18,3 +29,8 @@ DEFAULTS = {
 }
 
 recommendations_settings = AppSettings("RECOMMENDATIONS", DEFAULTS)
+
+
+def prior_path(value: str | Path) -> Path:
+    """PRIOR_FILE as a path: relative ones are inside this package."""
+    return PACKAGE_DIR / value  # an absolute value replaces the package directory

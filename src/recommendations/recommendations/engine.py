@@ -68,11 +68,23 @@ def build_neighbours(
     item_ids: Sequence[int],
     content: ItemContent | None = None,
     params: ModelParams = ModelParams(),
+    *,
+    prior: Iterable[tuple[int, int]] = (),
+    prior_weight: float = 0.0,
 ) -> Neighbours:
-    """Top-k neighbours of each of ``item_ids`` from (user id, item id) favorites."""
+    """Top-k neighbours of each of ``item_ids`` from (user id, item id) favorites.
+
+    ``prior``: more (user id, item id) favorites from elsewhere (a community prior), their users
+    apart from the site's, each weighing ``prior_weight`` times a site user with as many
+    favorites (0: the prior is ignored)."""
     items = np.asarray(sorted(set(item_ids)), dtype=np.int64)
     index = {int(item): i for i, item in enumerate(items)}
     users_raw, items_raw = _pairs(interactions, index)
+    if prior_weight > 0:
+        prior_users, prior_items = _pairs(prior, index)
+        # Apart from the site's users: the site's ids as 2u, the prior's as 2u + 1.
+        users_raw = np.concatenate([users_raw * 2, prior_users * 2 + 1])
+        items_raw = np.concatenate([items_raw, prior_items])
     n_items = len(items)
     user_ids, user_index = np.unique(users_raw, return_inverse=True)
     x = sparse.csr_matrix(
@@ -85,6 +97,8 @@ def build_neighbours(
     fans = np.asarray(x.sum(axis=0)).ravel()  # favorites per movie
     per_user = np.asarray(x.sum(axis=1)).ravel()
     user_weight = 1.0 / np.log2(1.0 + np.maximum(per_user, 1.0))
+    if prior_weight > 0:
+        user_weight = np.where(user_ids % 2 == 1, prior_weight * user_weight, user_weight)
     xt = x.T.tocsr()
     xw = sparse.diags(user_weight.astype(np.float32)) @ x
     weighted_fans = np.asarray(xw.sum(axis=0)).ravel()

@@ -5,6 +5,8 @@ readers keep using the previous build meanwhile. One previous build is kept (pro
 still name it briefly); older ones are deleted.
 """
 
+import csv
+import gzip
 import io
 import time
 from collections.abc import Callable, Iterable
@@ -14,9 +16,9 @@ from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
-from catalog.selectors import movie_content_features
+from catalog.selectors import movie_content_features, movie_ids_by_tmdb_id
 from favorites.selectors import favorite_pairs
-from recommendations.conf import recommendations_settings
+from recommendations.conf import prior_path, recommendations_settings
 from recommendations.engine import ItemContent, ModelParams, Neighbours, build_neighbours
 from recommendations.models import MovieNeighbour, RecommenderBuild
 from recommendations.selectors import CURRENT_BUILD_KEY, CURRENT_BUILD_TIMEOUT
@@ -37,10 +39,18 @@ def neighbour_table_build(*, log: Callable[[str], None] = lambda message: None) 
     movie_ids, years, genres = movie_content_features()
     pairs = list(favorite_pairs())
     log(f"read {len(movie_ids)} movies and {len(pairs)} favorites")
-    neighbours = build_neighbours(pairs, movie_ids, ItemContent(genres, years), params)
+    prior, prior_weight = community_prior(site_favorites=len(pairs))
+    if prior:
+        log(f"community prior: {len(prior)} favorites, weight {prior_weight:.3f}")
+    neighbours = build_neighbours(
+        pairs, movie_ids, ItemContent(genres, years), params, prior=prior, prior_weight=prior_weight
+    )
     log(f"computed neighbours in {time.perf_counter() - started:.1f}s")
+    build_params: dict[str, object] = dict(params.__dict__)
+    if prior:
+        build_params.update(prior_favorites=len(prior), prior_weight=prior_weight)
     build = RecommenderBuild.objects.create(
-        movies=len(movie_ids), favorites=len(pairs), params=params.__dict__
+        movies=len(movie_ids), favorites=len(pairs), params=build_params
     )
     with transaction.atomic():
         build.pairs = _write(build.pk, neighbours)
@@ -61,6 +71,26 @@ def neighbour_table_build(*, log: Callable[[str], None] = lambda message: None) 
     RecommenderBuild.objects.filter(pk__lt=build.pk).exclude(pk=keep).delete()
     log(f"wrote {build.pairs} neighbour rows; build {build.pk} is current")
     return build
+
+
+def community_prior(*, site_favorites: int) -> tuple[list[tuple[int, int]], float]:
+    """The (prior user, movie id) favorites of ``RECOMMENDATIONS['PRIOR_FILE']`` mapped to the
+    catalog by TMDB id, and their weight: ``PRIOR_WEIGHT``, halved at ``PRIOR_FADE`` site
+    favorites and fading further as they grow. No file: no prior."""
+    s = recommendations_settings
+    if not s.PRIOR_FILE or s.PRIOR_WEIGHT <= 0:
+        return [], 0.0
+    path = prior_path(s.PRIOR_FILE)
+    ids = movie_ids_by_tmdb_id()
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", newline="", encoding="utf-8") as f:
+        prior = [
+            (int(row["user_id"]), ids[int(row["tmdb_id"])])
+            for row in csv.DictReader(f)
+            if int(row["tmdb_id"]) in ids
+        ]
+    weight = float(s.PRIOR_WEIGHT) * s.PRIOR_FADE / (s.PRIOR_FADE + site_favorites)
+    return prior, weight
 
 
 def _write(build_id: int, neighbours: Neighbours) -> int:

@@ -1,4 +1,7 @@
+import sys
+
 from django.core.management.base import BaseCommand
+from tqdm import tqdm
 
 from catalog import services
 from catalog.models import Movie
@@ -6,8 +9,10 @@ from catalog.models import Movie
 
 class Command(BaseCommand):
     help = (
-        "Load the bundled demo catalog (MovieLens titles, years and genres keyed on TMDB ids). "
-        "Existing movies are kept; a later TMDB sync upgrades the same rows in place."
+        "Load the bundled demo catalog (MovieLens movies keyed on TMDB ids, with the TMDB "
+        "metadata the bundled file has: overview, release date, poster, runtime, votes, "
+        "popularity, genres). Existing movies are not overwritten: rows without TMDB details get "
+        "their missing fields filled; a later TMDB sync upgrades the same rows in place."
     )
 
     def add_arguments(self, parser):
@@ -19,5 +24,6 @@ class Command(BaseCommand):
         if if_empty and Movie.objects.exists():
             self.stdout.write("Catalog not empty: demo catalog not loaded.")
             return
-        created = services.demo_catalog_load()
-        self.stdout.write(self.style.SUCCESS(f"Demo catalog: {created} movies created."))
+        with tqdm(unit="movie", file=sys.stderr, disable=None, leave=False) as bar:
+            summary = services.demo_catalog_load(on_progress=bar.update)
+        self.stdout.write(self.style.SUCCESS(f"Demo catalog: {summary}."))

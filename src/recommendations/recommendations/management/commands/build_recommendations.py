@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand
 
+from recommendations.models import RecommenderBuild
 from recommendations.services import neighbour_table_build
 
 
@@ -10,7 +11,17 @@ class Command(BaseCommand):
         "previous table until the new one is complete."
     )
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--if-empty",
+            action="store_true",
+            help="Do nothing if a build has completed (the first build of `make run`).",
+        )
+
+    def handle(self, *args, if_empty: bool = False, **options):
+        if if_empty and RecommenderBuild.objects.filter(completed_at__isnull=False).exists():
+            self.stdout.write("A neighbour table exists: not rebuilt.")
+            return
         build = neighbour_table_build(log=lambda message: self.stderr.write(message))
         self.stdout.write(
             self.style.SUCCESS(
