@@ -1,9 +1,8 @@
 from django.conf import settings
 from django.core.checks import CheckMessage, Error, Tags, register
-from django.utils.module_loading import import_string
 
 from accounts.conf import accounts_settings
-from core.checks import Rule, non_negative_int, one_of, settings_messages
+from core.checks import Rule, import_problem, non_negative_int, one_of, settings_messages
 
 RULES = [
     Rule(("COOKIE_SAMESITE",), one_of("Lax", "Strict", "None"), "must be Lax, Strict or None",
@@ -44,27 +43,20 @@ def check_accounts_settings(app_configs, **kwargs) -> list[CheckMessage]:
             )
         )
     path = accounts_settings.user_settings.get("FAVORITE_MOVIE_IDS")
-    if path:
-        try:
-            if not callable(import_string(path)):
-                raise ImportError(f"{path} is not callable")
-        except ImportError as exc:
-            messages.append(
-                Error(
-                    f"ACCOUNTS['FAVORITE_MOVIE_IDS'] cannot be imported: {exc}",
-                    hint="Point it to a function f(*, user) -> list[int], or set it to None.",
-                    id="accounts.E002",
-                )
+    if path and (problem := import_problem(path)):
+        messages.append(
+            Error(
+                f"ACCOUNTS['FAVORITE_MOVIE_IDS'] cannot be imported: {problem}",
+                hint="Point it to a function f(*, user) -> list[int], or set it to None.",
+                id="accounts.E002",
             )
+        )
     exporters = accounts_settings.user_settings.get("EXPORTERS")
     for part, dotted in exporters.items() if isinstance(exporters, dict) else ():
-        try:
-            if not callable(import_string(dotted)):
-                raise ImportError(f"{dotted} is not callable")
-        except ImportError as exc:
+        if problem := import_problem(dotted):
             messages.append(
                 Error(
-                    f"ACCOUNTS['EXPORTERS'][{part!r}] cannot be imported: {exc}",
+                    f"ACCOUNTS['EXPORTERS'][{part!r}] cannot be imported: {problem}",
                     hint="Point it to a function f(*, user) -> dict.",
                     id="accounts.E013",
                 )

@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from django.apps import apps
 from django.core.checks import CheckMessage, Error
+from django.utils.module_loading import import_string
 
 from core.conf import AppSettings
 
@@ -51,6 +52,15 @@ def settings_messages(
         if not apps.is_installed(needed):
             messages.append(Error(f"{label} needs the {needed} app installed.", id=requires_id))
     return messages
+
+
+def import_problem(path: str) -> str | None:
+    """Why the dotted ``path`` does not name a callable (None: it does)."""
+    try:
+        imported = import_string(path)
+    except ImportError as exc:
+        return str(exc)
+    return None if callable(imported) else f"{path} is not callable"
 
 
 def is_number(value: Any) -> bool:
