@@ -45,6 +45,8 @@ def movie_ids_by_tmdb_id() -> dict[int, int]:
 
 
 def movie_ids_by_popularity(*, limit: int) -> list[int]:
-    """The most popular movies on TMDB, best first."""
-    order = Movie.objects.public().order_by(F("popularity").desc(nulls_last=True), "id")
+    """The most popular movies on TMDB, best first; only those TMDB gave a popularity (the
+    demo's movies without TMDB metadata have none, and are not "popular on TMDB")."""
+    known = Movie.objects.public().filter(popularity__isnull=False)
+    order = known.order_by(F("popularity").desc(), "id")
     return list(order.values_list("id", flat=True)[:limit])

@@ -97,16 +97,26 @@ def _write(build_id: int, neighbours: Neighbours) -> int:
     rows = neighbours.rows()
     if connection.vendor == "postgresql":
         return _copy(build_id, rows)
+    return _insert_many(build_id, rows)
+
+
+def _insert_many(build_id: int, rows: Iterable[tuple[int, int, float]], chunk: int = 50_000) -> int:
+    """One prepared INSERT run over chunks of rows (``executemany``): no model instances and
+    no per-batch SQL, which took ``bulk_create`` two minutes for the demo's million rows on
+    SQLite, against under ten seconds this way."""
+    table = connection.ops.quote_name(MovieNeighbour._meta.db_table)
+    columns = "(build_id, movie_id, neighbour_id, score)"
+    sql = f"INSERT INTO {table} {columns} VALUES (%s, %s, %s, %s)"  # noqa: S608 (no input in it)
     count = 0
-    batch: list[MovieNeighbour] = []
-    for movie, neighbour, score in rows:
-        batch.append(MovieNeighbour(build_id=build_id, movie_id=movie, neighbour_id=neighbour,
-                                    score=score))  # fmt: skip
-        if len(batch) == 5000:
-            MovieNeighbour.objects.bulk_create(batch)
-            count += len(batch)
-            batch = []
-    MovieNeighbour.objects.bulk_create(batch)
+    with connection.cursor() as cursor:
+        batch: list[tuple[int, int, int, float]] = []
+        for movie, neighbour, score in rows:
+            batch.append((build_id, movie, neighbour, score))
+            if len(batch) == chunk:
+                cursor.executemany(sql, batch)
+                count += len(batch)
+                batch = []
+        cursor.executemany(sql, batch)
     return count + len(batch)
 
 
