@@ -345,6 +345,12 @@ TMDB = {
     "LANGUAGE": env("TMDB_LANGUAGE", default="en-US"),
 }
 
+# Recommendations: a community prior of co-favorites for the neighbour build, a user_id,tmdb_id
+# CSV (docs/recommendations.md); relative paths are inside the recommendations package. None by
+# default: the bundled MovieLens one ("prior/movielens-cofavorites.csv.gz") is licensed for
+# non-commercial use only, so a deployment that may use it (or ships its own) opts in here.
+RECOMMENDATIONS = {"PRIOR_FILE": env("RECOMMENDATIONS_PRIOR_FILE", default="") or None}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

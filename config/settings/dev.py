@@ -27,5 +27,9 @@ CONTENT_SECURITY_POLICY = {
 # E-mails (password resets, verifications) printed on the console unless EMAIL_BACKEND says.
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 # Recommendations before the site has favorites: MovieLens' co-favorites as a community prior
-# (non-commercial use only: never on in production settings).
-RECOMMENDATIONS = {"PRIOR_FILE": "prior/movielens-cofavorites.csv.gz"}
+# (non-commercial use only: off unless opted in under base and production settings). An empty
+# RECOMMENDATIONS_PRIOR_FILE turns it off here too.
+RECOMMENDATIONS = {
+    "PRIOR_FILE": env("RECOMMENDATIONS_PRIOR_FILE", default="prior/movielens-cofavorites.csv.gz")
+    or None
+}

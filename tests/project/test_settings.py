@@ -142,3 +142,29 @@ def test_gunicorn_config_serves_the_prod_app():
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-4:] == ["5", "4", "config.wsgi:application", "True"]
+
+
+@pytest.mark.parametrize(
+    ("settings_module", "value", "expected"),
+    [
+        ("config.settings.prod", None, "None"),  # MovieLens is non-commercial: opt in only
+        (
+            "config.settings.prod",
+            "prior/movielens-cofavorites.csv.gz",
+            "prior/movielens-cofavorites.csv.gz",
+        ),
+        ("config.settings.dev", None, "prior/movielens-cofavorites.csv.gz"),
+        ("config.settings.dev", "", "None"),
+    ],
+)
+def test_the_community_prior_is_off_unless_opted_in_outside_development(
+    settings_module, value, expected
+):
+    script = "from django.conf import settings; print(settings.RECOMMENDATIONS['PRIOR_FILE'])"
+    opt_in = {} if value is None else {"RECOMMENDATIONS_PRIOR_FILE": value}
+    env = {**SAMPLE_ENV, "DJANGO_SETTINGS_MODULE": settings_module, **opt_in}
+
+    result = manage("shell", "-c", script, **env)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == expected
