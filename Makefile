@@ -57,7 +57,7 @@ run: $(VENV)/.prod  ## Migrate and serve the API on http://127.0.0.1:8000 (Swagg
 	$(MANAGE) migrate --noinput
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(MANAGE) load_demo_catalog --if-empty
-	$(MANAGE) build_recommendations --if-empty
+	$(MANAGE) build_recommendations --if-stale
 	$(MANAGE) runserver $(HOST):$(PORT)
 
 test: $(VENV)/.dev  ## Run every test suite

@@ -27,7 +27,7 @@ def first_run(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock(), override_settings(RECOMMENDATIONS=DEV_RECOMMENDATIONS):
         call_command("load_demo_catalog", "--if-empty", verbosity=0)
         call_command(
-            "build_recommendations", "--if-empty", stdout=io.StringIO(), stderr=io.StringIO()
+            "build_recommendations", "--if-stale", stdout=io.StringIO(), stderr=io.StringIO()
         )
         yield
         MovieNeighbour.objects.all().delete()
@@ -78,7 +78,7 @@ def test_a_later_run_keeps_the_table(first_run, db):
     before = list(RecommenderBuild.objects.values_list("pk", flat=True))
 
     call_command("load_demo_catalog", "--if-empty", verbosity=0)
-    call_command("build_recommendations", "--if-empty", stdout=io.StringIO())
+    call_command("build_recommendations", "--if-stale", stdout=io.StringIO())
 
     assert list(RecommenderBuild.objects.values_list("pk", flat=True)) == before
 

@@ -15,6 +15,8 @@ from recommendations import selectors, services
 from recommendations.checks import check_recommendations_settings
 from recommendations.models import MovieNeighbour, RecommenderBuild
 from tests.catalog.factories import GenreFactory, MovieFactory
+from tests.favorites.factories import FavoriteMovieFactory
+from tests.recommendations.conftest import Planted
 
 pytestmark = pytest.mark.django_db
 
@@ -278,10 +280,66 @@ def test_prior_file_that_is_missing_is_a_check_error(settings, tmp_path):
     assert [m.id for m in check_recommendations_settings(None)] == ["recommendations.E005"]
 
 
-def test_build_recommendations_if_empty_builds_once(planted):
-    call_command("build_recommendations", "--if-empty", stdout=StringIO(), stderr=StringIO())
+def build_if_stale() -> str:
     out = StringIO()
-    call_command("build_recommendations", "--if-empty", stdout=out, stderr=StringIO())
+    call_command("build_recommendations", "--if-stale", stdout=out, stderr=StringIO())
+    return out.getvalue()
 
+
+def test_build_recommendations_if_stale_builds_once_while_nothing_changes(planted):
+    assert build_if_stale().startswith("Build ")
+    assert build_if_stale() == "The neighbour table is up to date: not rebuilt.\n"
     assert RecommenderBuild.objects.count() == 1
-    assert out.getvalue() == "A neighbour table exists: not rebuilt.\n"
+
+
+def drop_a_favorite(planted: Planted) -> None:
+    FavoriteMovie.objects.filter(movie=planted.a).first().delete()
+
+
+def change_a_year(planted: Planted) -> None:
+    Movie.objects.filter(pk=planted.a.pk).update(release_year=1901)
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        pytest.param(lambda p: FavoriteMovieFactory(movie=p.a), id="a new favorite"),
+        pytest.param(drop_a_favorite, id="a removed favorite"),
+        pytest.param(lambda p: MovieFactory(), id="a new movie"),
+        pytest.param(lambda p: p.a.genres.add(GenreFactory()), id="a movie's genres"),
+        pytest.param(change_a_year, id="a release year"),
+    ],
+)
+def test_build_recommendations_if_stale_rebuilds_when_its_inputs_change(planted, change):
+    build_if_stale()
+
+    change(planted)
+
+    assert build_if_stale().startswith("Build ")
+    assert build_if_stale().startswith("The neighbour table is up to date")
+
+
+def test_build_recommendations_if_stale_rebuilds_when_settings_or_the_prior_change(
+    planted, settings, tmp_path
+):
+    prior = tmp_path / "prior.csv"
+    prior.write_text(f"user_id,tmdb_id\n1,{planted.a.tmdb_id}\n")
+    build_if_stale()
+
+    settings.RECOMMENDATIONS = {"NEIGHBOURS": 5}
+    rebuilt_for_settings = build_if_stale()
+    settings.RECOMMENDATIONS = {"NEIGHBOURS": 5, "PRIOR_FILE": str(prior)}
+    rebuilt_for_prior = build_if_stale()
+    prior.write_text(f"user_id,tmdb_id\n1,{planted.b.tmdb_id}\n")
+    rebuilt_for_new_file = build_if_stale()
+
+    assert [rebuilt_for_settings[:6], rebuilt_for_prior[:6], rebuilt_for_new_file[:6]] == [
+        "Build "
+    ] * 3
+
+
+def test_a_build_without_a_digest_is_stale(planted):
+    build_if_stale()
+    RecommenderBuild.objects.update(params={})
+
+    assert build_if_stale().startswith("Build ")

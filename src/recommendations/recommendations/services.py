@@ -7,8 +7,11 @@ still name it briefly); older ones are deleted.
 
 import csv
 import gzip
+import hashlib
 import io
+import json
 import time
+from array import array
 from collections.abc import Callable, Iterable
 
 from django.core.cache import cache
@@ -22,6 +25,8 @@ from recommendations.conf import prior_path, recommendations_settings
 from recommendations.engine import ItemContent, ModelParams, Neighbours, build_neighbours
 from recommendations.models import MovieNeighbour, RecommenderBuild
 from recommendations.selectors import CURRENT_BUILD_KEY, CURRENT_BUILD_TIMEOUT
+
+INPUTS_DIGEST = "inputs_digest"
 
 
 def model_params() -> ModelParams:
@@ -71,6 +76,36 @@ def neighbour_table_build(*, log: Callable[[str], None] = lambda message: None) 
     RecommenderBuild.objects.filter(pk__lt=build.pk).exclude(pk=keep).delete()
     log(f"wrote {build.pairs} neighbour rows; build {build.pk} is current")
     return build
+
+
+def build_inputs_digest() -> str:
+    """A fingerprint of everything a build reads: the settings, every movie's content features,
+    every favorite and the prior file. Equal digests mean a new build would compute the same
+    table (``build_recommendations --if-stale`` compares it with the served build's)."""
+    s = recommendations_settings
+    digest = hashlib.sha256()
+    digest.update(
+        json.dumps({**s.defaults, **s.user_settings}, sort_keys=True, default=str).encode()
+    )
+    movie_ids, years, genres = movie_content_features()
+    for movie in sorted(movie_ids):
+        digest.update(f"{movie}:{years[movie]}:{sorted(genres.get(movie, []))};".encode())
+    pairs = sorted(favorite_pairs())
+    digest.update(array("q", (i for pair in pairs for i in pair)).tobytes())
+    if s.PRIOR_FILE:
+        digest.update(prior_path(s.PRIOR_FILE).read_bytes())
+    return digest.hexdigest()
+
+
+def served_build_digest() -> str | None:
+    """The inputs digest the served build recorded (None: no build, or one made without it)."""
+    build = RecommenderBuild.objects.filter(completed_at__isnull=False).first()
+    return build.params.get(INPUTS_DIGEST) if build else None
+
+
+def record_inputs_digest(build: RecommenderBuild, digest: str) -> None:
+    build.params = {**build.params, INPUTS_DIGEST: digest}
+    build.save(update_fields=["params"])
 
 
 def community_prior(*, site_favorites: int) -> tuple[list[tuple[int, int]], float]:

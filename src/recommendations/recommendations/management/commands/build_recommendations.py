@@ -1,7 +1,11 @@
 from django.core.management.base import BaseCommand
 
-from recommendations.models import RecommenderBuild
-from recommendations.services import neighbour_table_build
+from recommendations.services import (
+    build_inputs_digest,
+    neighbour_table_build,
+    record_inputs_digest,
+    served_build_digest,
+)
 
 
 class Command(BaseCommand):
@@ -13,16 +17,22 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "--if-empty",
+            "--if-stale",
             action="store_true",
-            help="Do nothing if a build has completed (the first build of `make run`).",
+            help=(
+                "Build only if no table is served yet or what a build reads (movies, favorites, "
+                "the prior, settings) changed since the served one (`make run`)."
+            ),
         )
 
-    def handle(self, *args, if_empty: bool = False, **options):
-        if if_empty and RecommenderBuild.objects.filter(completed_at__isnull=False).exists():
-            self.stdout.write("A neighbour table exists: not rebuilt.")
+    def handle(self, *args, if_stale: bool = False, **options):
+        # Read before the build: data that changes during it makes the next --if-stale rebuild.
+        digest = build_inputs_digest()
+        if if_stale and digest == served_build_digest():
+            self.stdout.write("The neighbour table is up to date: not rebuilt.")
             return
         build = neighbour_table_build(log=lambda message: self.stderr.write(message))
+        record_inputs_digest(build, digest)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Build {build.pk}: {build.pairs} neighbour pairs for {build.movies} movies "
