@@ -27,7 +27,8 @@ from recommendations.selectors import CURRENT_BUILD_KEY, CURRENT_BUILD_TIMEOUT
 def model_params() -> ModelParams:
     s = recommendations_settings
     return ModelParams(
-        k=s.NEIGHBOURS, alpha=s.ALPHA, shrink=s.SHRINK, content_weight=s.CONTENT_WEIGHT,
+        k=s.NEIGHBOURS, linear_items=s.LINEAR_ITEMS, l2=s.L2, dropout=s.DROPOUT,
+        popularity=s.POPULARITY, alpha=s.ALPHA, shrink=s.SHRINK, content_weight=s.CONTENT_WEIGHT,
         content_fade=s.CONTENT_FADE, era_years=s.ERA_YEARS,
     )  # fmt: skip
 
