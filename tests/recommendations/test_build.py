@@ -285,3 +285,39 @@ def test_build_recommendations_if_empty_builds_once(planted):
 
     assert RecommenderBuild.objects.count() == 1
     assert out.getvalue() == "A neighbour table exists: not rebuilt.\n"
+
+
+def test_build_reports_progress_for_every_movie(planted):
+    done = []
+
+    build = services.neighbour_table_build(on_progress=done.append)
+
+    assert sum(done) == build.movies == 6
+
+
+def test_build_input_is_weighted_interactions(planted):
+    """The build reads (user, movie, weight) triples: favorites weigh 1 (ratings may come
+    later through the same function)."""
+    triples = list(services.interactions())
+
+    assert len(triples) == 24
+    assert {weight for _, _, weight in triples} == {1.0}
+
+
+@pytest.mark.parametrize("with_overviews", [True, False])
+def test_build_uses_the_catalogs_overviews_for_a_movie_without_fans(
+    planted, monkeypatch, with_overviews
+):
+    genre = GenreFactory()
+    for movie in (planted.a, planted.b, planted.c, planted.d, planted.e, planted.f):
+        movie.genres.add(genre)
+    planted.e.overview = "Regency matchmaking in a village, misunderstandings and a ball."
+    planted.e.save()
+    lonely = MovieFactory(genres=[genre], overview="A village matchmaking comedy ending at a ball.")
+
+    if not with_overviews:
+        monkeypatch.setattr(services, "movie_overviews", dict)
+
+    build = services.neighbour_table_build()
+
+    assert (neighbour_ids(build, lonely)[0] == planted.e.id) == with_overviews

@@ -285,7 +285,7 @@ def test_linear_rows_are_eases_largest_weights(dropout):
 
     result = build_neighbours(pairs, items, params=params)
 
-    for row, item in enumerate(items):
+    for row in range(len(items)):
         expected = np.argsort(-b[row], kind="stable")[:6]
         expected = [items[j] for j in expected if b[row, j] > 0]
         kept = result.neighbours[row] >= 0

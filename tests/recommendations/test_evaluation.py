@@ -422,8 +422,7 @@ def test_tune_never_reads_the_test_items(monkeypatch):
         if r.rating >= 4 and r.timestamp >= last.get(r.user, r).timestamp:
             last[r.user] = r
     changed = [
-        Rating(r.user, 999, r.rating, r.timestamp) if last.get(r.user) is r else r
-        for r in ratings
+        Rating(r.user, 999, r.rating, r.timestamp) if last.get(r.user) is r else r for r in ratings
     ]
     grid = {"l2": (5.0,), "popularity": (0.0, 0.3)}
 

@@ -17,7 +17,7 @@ scores matched) so a user's favorites of both kinds add up.
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -89,12 +89,14 @@ def build_neighbours(
     *,
     prior: Iterable[Interaction] = (),
     prior_weight: float = 0.0,
+    on_progress: Callable[[int], object] = lambda movies: None,
 ) -> Neighbours:
     """Top-k neighbours of each of ``item_ids`` from (user id, item id[, weight]) interactions.
 
     ``prior``: more interactions from elsewhere (a community prior), their users apart from the
     site's, each weighing ``prior_weight`` times the site's (0: the prior is ignored): rows of
-    their own in the users x movies matrix, for both models."""
+    their own in the users x movies matrix, for both models. ``on_progress`` is called with
+    each block's number of movies done."""
     items = np.asarray(sorted(set(item_ids)), dtype=np.int64)
     index = {int(item): i for i, item in enumerate(items)}
     users_raw, items_raw, values = _pairs(interactions, index)
@@ -118,16 +120,18 @@ def build_neighbours(
     by_fans = np.lexsort((np.arange(n_items), -fans))
     head = np.sort(by_fans[: min(params.linear_items, int((fans > 0).sum()))])
     if len(head) > 1:
+        weighted = (sparse.diags(np.sqrt(row_weight)) @ x[:, head]).tocsr()
         for rows, top, weights in linear.top_weights(
-            (sparse.diags(np.sqrt(row_weight)) @ x[:, head]).tocsr(), k=k, l2=params.l2, dropout=params.dropout,
-            popularity=params.popularity,
-        ):  # fmt: skip
+            weighted, k=k, l2=params.l2, dropout=params.dropout, popularity=params.popularity
+        ):
             width = top.shape[1]
             neighbours[head[rows], :width] = np.where(top >= 0, items[head[np.maximum(top, 0)]], -1)
             scores[head[rows], :width] = weights
+            on_progress(len(rows))
     tail = np.setdiff1d(np.arange(n_items), head if len(head) > 1 else [])
     if len(tail):
-        _neighbourhood(x, row_weight, items, tail, fans, content, params, k, neighbours, scores)
+        _neighbourhood(x, row_weight, items, tail, fans, content, params, k, neighbours, scores,
+                       on_progress)  # fmt: skip
         if len(head) > 1:
             scores[tail] *= _scale(scores[head, 0], scores[tail, 0])
     return Neighbours(items, neighbours, scores)
@@ -164,6 +168,7 @@ def _neighbourhood(
     k: int,
     neighbours: np.ndarray,
     scores: np.ndarray,
+    on_progress: Callable[[int], object],
 ) -> None:
     """Item-kNN + content rows for the movies ``targets`` (positions), written in place."""
     binary = x.copy()
@@ -189,6 +194,7 @@ def _neighbourhood(
         keep = top_scores > 0
         neighbours[rows] = np.where(keep, items[top], -1)
         scores[rows] = np.where(keep, top_scores, 0.0)
+        on_progress(len(rows))
 
 
 def _pairs(
@@ -261,7 +267,7 @@ def _tf_idf(texts: Sequence[str]) -> sparse.csr_matrix | None:
     matrix = sparse.csr_matrix(
         (np.ones(len(cols), dtype=np.float32), (rows, cols)), shape=(len(texts), len(vocabulary))
     )
-    documents = np.asarray((matrix > 0).sum(axis=0)).ravel()
+    documents = matrix.getnnz(axis=0)  # texts per word
     idf = np.where(documents > 1, np.log(len(texts) / np.maximum(documents, 1)), 0.0)
     matrix = (matrix @ sparse.diags(idf.astype(np.float32))).tocsr()
     matrix.eliminate_zeros()

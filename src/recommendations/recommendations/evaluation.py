@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -294,8 +295,8 @@ def model_table(
 # Tuning on the validation split ------------------------------------------------------------
 
 GRID: dict[str, Sequence[float]] = {
-    "l2": (50.0, 100.0, 200.0),
-    "dropout": (0.0, 0.3),
+    "l2": (25.0, 50.0, 100.0, 200.0),
+    "dropout": (0.0, 0.25, 0.5),
     "popularity": (0.2, 0.3, 0.4),
 }
 
@@ -323,7 +324,8 @@ def tune(
     ease = evaluate(validation, ease_ranker(validation), catalog_size)
     trials = []
     for values in itertools.product(*grid.values()):
-        params = replace(base, **dict(zip(grid, values, strict=True)))
+        chosen: dict[str, Any] = dict(zip(grid, values, strict=True))
+        params = replace(base, **chosen)
         scores = evaluate(validation, our_ranker(validation, content, params), catalog_size)
         merit = (_ratio(scores, ease, "HR@10") + _ratio(scores, ease, "NDCG@10")) / 2
         trial = Trial(params, scores, scores["coverage@10"] >= ease["coverage@10"], merit)

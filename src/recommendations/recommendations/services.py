@@ -9,17 +9,23 @@ import csv
 import gzip
 import io
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
-from catalog.selectors import movie_content_features, movie_ids_by_tmdb_id
+from catalog.selectors import movie_content_features, movie_ids_by_tmdb_id, movie_overviews
 from favorites.selectors import favorite_pairs
 from recommendations.conf import prior_path, recommendations_settings
-from recommendations.engine import ItemContent, ModelParams, Neighbours, build_neighbours
+from recommendations.engine import (
+    Interaction,
+    ItemContent,
+    ModelParams,
+    Neighbours,
+    build_neighbours,
+)
 from recommendations.models import MovieNeighbour, RecommenderBuild
 from recommendations.selectors import CURRENT_BUILD_KEY, CURRENT_BUILD_TIMEOUT
 
@@ -33,19 +39,32 @@ def model_params() -> ModelParams:
     )  # fmt: skip
 
 
-def neighbour_table_build(*, log: Callable[[str], None] = lambda message: None) -> RecommenderBuild:
-    """Compute every movie's top-k neighbours and make them the served table."""
+def interactions() -> Iterator[Interaction]:
+    """The build's input: (user, movie, weight) for every favorite (weight 1)."""
+    return ((user, movie, 1.0) for user, movie in favorite_pairs())
+
+
+def neighbour_table_build(
+    *,
+    log: Callable[[str], None] = lambda message: None,
+    on_progress: Callable[[int], object] = lambda movies: None,
+) -> RecommenderBuild:
+    """Compute every movie's top-k neighbours and make them the served table (``on_progress``:
+    called with each block's number of movies done)."""
     started = time.perf_counter()
     params = model_params()
     movie_ids, years, genres = movie_content_features()
-    pairs = list(favorite_pairs())
-    log(f"read {len(movie_ids)} movies and {len(pairs)} favorites")
+    overviews = movie_overviews()
+    pairs = list(interactions())
+    log(f"read {len(movie_ids)} movies and {len(pairs)} favorites ({len(overviews)} movies with "
+        "an overview)")  # fmt: skip
     prior, prior_weight = community_prior(site_favorites=len(pairs))
     if prior:
         log(f"community prior: {len(prior)} favorites, weight {prior_weight:.3f}")
     neighbours = build_neighbours(
-        pairs, movie_ids, ItemContent(genres, years), params, prior=prior, prior_weight=prior_weight
-    )
+        pairs, movie_ids, ItemContent(genres, years, overviews), params, prior=prior,
+        prior_weight=prior_weight, on_progress=on_progress,
+    )  # fmt: skip
     log(f"computed neighbours in {time.perf_counter() - started:.1f}s")
     build_params: dict[str, object] = dict(params.__dict__)
     if prior:

@@ -1,4 +1,7 @@
+import sys
+
 from django.core.management.base import BaseCommand
+from tqdm import tqdm
 
 from recommendations.models import RecommenderBuild
 from recommendations.services import neighbour_table_build
@@ -22,7 +25,11 @@ class Command(BaseCommand):
         if if_empty and RecommenderBuild.objects.filter(completed_at__isnull=False).exists():
             self.stdout.write("A neighbour table exists: not rebuilt.")
             return
-        build = neighbour_table_build(log=lambda message: self.stderr.write(message))
+        with tqdm(unit="movie", file=sys.stderr, disable=None, leave=False) as bar:
+            build = neighbour_table_build(
+                log=lambda message: bar.write(message, file=self.stderr, end=""),
+                on_progress=bar.update,
+            )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Build {build.pk}: {build.pairs} neighbour pairs for {build.movies} movies "

@@ -99,8 +99,7 @@ class Command(BaseCommand):
             grid=evaluation.GRID, progress=show,
         )  # fmt: skip
         self.stdout.write(
-            "EASE (l2=500)".rjust(11 * len(tuned))
-            + "".join(f"{ease[m]:>13.4f}" for m in METRICS)
+            "EASE (l2=500)".rjust(11 * len(tuned)) + "".join(f"{ease[m]:>13.4f}" for m in METRICS)
         )
         self.stdout.write(
             f"chosen on validation ({len(trials)} tried; best merit = mean of HR@10 and NDCG@10 "
