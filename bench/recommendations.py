@@ -409,11 +409,10 @@ def gc_pauses() -> Iterator[list[float]]:
 def breakdown(users: list, build_id: int, request_p50_ms: float) -> dict[str, Any]:
     """The pieces of an uncached request, each timed alone over the users (warm)."""
     from django.contrib.auth import get_user_model
-    from django.core.cache import cache
     from django.db import connection
 
     from favorites.models import FavoriteMovie
-    from favorites.selectors import favorite_movie_ids, favorites_version
+    from favorites.selectors import favorite_movie_ids
     from recommendations import selectors
     from recommendations.conf import recommendations_settings
     from recommendations.engine import rank
@@ -456,7 +455,7 @@ def breakdown(users: list, build_id: int, request_p50_ms: float) -> dict[str, An
         picks = [selectors.Pick(movie_id=r.item, score=round(r.score, 4), because=r.because)
                  for r in ranked]  # fmt: skip
         timed("cache: version, get, set", lambda u=user, p=picks: _cache_round(
-            cache, favorites_version, u.pk, p, build_id))  # fmt: skip
+            u.pk, p, build_id))  # fmt: skip
         movies = timed("hydration (movies query)", lambda p=picks: selectors.hydrate(p[:20]))
         timed(
             "serialization (20 items)",
@@ -495,16 +494,17 @@ def breakdown(users: list, build_id: int, request_p50_ms: float) -> dict[str, An
     }
 
 
-def _cache_round(cache: Any, favorites_version: Callable, user_id: int, picks: list, build: int):
-    """The cache work of an uncached request: read the version, miss, store the picks."""
+def _cache_round(user_id: int, picks: list, build: int) -> None:
+    """The cache work of an uncached request: read the version and miss, store the picks (in
+    the bench's own Redis database)."""
+    from core import versioned_cache
+    from favorites.cache import user_namespace
     from recommendations.conf import recommendations_settings
 
-    version = favorites_version(user_id=user_id)
     key = f"bench_recommendations_{user_id}_build_{build}"
-    cache.get(key, version=version)
-    cache.set(key, picks, timeout=recommendations_settings.CACHE_TIMEOUT, version=version)
-    cache.delete(key, version=version)
-    return version
+    snapshot = versioned_cache.read([user_namespace(user_id)], [key])
+    snapshot.entry(key)
+    snapshot.store(key, picks, timeout=recommendations_settings.CACHE_TIMEOUT)
 
 
 def _explain(queryset: Any) -> dict[str, Any]:

@@ -26,7 +26,7 @@ def neighbour_ids(build, movie) -> list[int]:
 
 def test_build_writes_the_table_and_sets_its_counters(planted, settings):
     settings.RECOMMENDATIONS = {"NEIGHBOURS": 4}
-    MovieFactory()  # no fans, no genres: no neighbours
+    MovieFactory(overview="")  # no fans, no genres, no overview: no neighbours
 
     build = services.neighbour_table_build()
 
@@ -115,8 +115,8 @@ def test_failed_build_leaves_the_previous_one_served(planted, monkeypatch):
 
 def test_build_with_no_favorites_uses_content_only(db):
     drama, comedy = GenreFactory(), GenreFactory()
-    dramas = MovieFactory.create_batch(3, genres=[drama])
-    comedies = MovieFactory.create_batch(2, genres=[comedy])
+    dramas = MovieFactory.create_batch(3, genres=[drama], overview="")  # genres and years only
+    comedies = MovieFactory.create_batch(2, genres=[comedy], overview="")
 
     build = services.neighbour_table_build()
 

@@ -184,10 +184,11 @@ def _neighbourhood(
         rows = targets[start : start + params.block]
         block = _collaborative((xt[rows] @ xw).tocoo(), rows, weighted_fans, params)
         if features is not None:
-            block += fade[rows, None] * _content(features, rows, params)
+            _add_content(block, features, rows, fade[rows].astype(np.float32), params)
         block[np.arange(len(rows)), rows] = -np.inf  # never its own neighbour
-        top = np.argpartition(-block, k - 1, axis=1)[:, :k]
-        top_scores = np.take_along_axis(block, top, axis=1)
+        np.negative(block, out=block)  # in place: argpartition takes the smallest
+        top = np.argpartition(block, k - 1, axis=1)[:, :k]
+        top_scores = -np.take_along_axis(block, top, axis=1)
         order = np.argsort(-top_scores, axis=1, kind="stable")
         top = np.take_along_axis(top, order, axis=1)
         top_scores = np.take_along_axis(top_scores, order, axis=1)
@@ -229,7 +230,7 @@ def _collaborative(
 @dataclass(frozen=True)
 class _Features:
     genres: np.ndarray  # (n, genres) rows of unit norm (zero: none known)
-    years: np.ndarray  # (n,) float, nan: unknown
+    years: np.ndarray  # (n,) float32, nan: unknown
     words: sparse.csr_matrix | None  # (n, words) tf-idf rows of unit norm, None: no overviews
 
 
@@ -254,8 +255,9 @@ def _content_arrays(items: np.ndarray, content: ItemContent | None) -> _Features
 
 
 def _tf_idf(texts: Sequence[str]) -> sparse.csr_matrix | None:
-    """Unit rows of log term frequency x inverse document frequency over the texts' words
-    (3+ letters; a word in one text only is no link and is dropped). None: no words."""
+    """Unit rows of inverse document frequency over the words of each text (3+ letters). A
+    word in one text only is no link, one in more than 5% of them (and 10) says little and
+    costs most: both are dropped. None: no words."""
     vocabulary: dict[str, int] = {}
     rows, cols = [], []
     for row, text in enumerate(texts):
@@ -268,7 +270,8 @@ def _tf_idf(texts: Sequence[str]) -> sparse.csr_matrix | None:
         (np.ones(len(cols), dtype=np.float32), (rows, cols)), shape=(len(texts), len(vocabulary))
     )
     documents = matrix.getnnz(axis=0)  # texts per word
-    idf = np.where(documents > 1, np.log(len(texts) / np.maximum(documents, 1)), 0.0)
+    useful = (documents > 1) & (documents <= max(10, 0.05 * len(texts)))
+    idf = np.where(useful, np.log(len(texts) / np.maximum(documents, 1)), 0.0)
     matrix = (matrix @ sparse.diags(idf.astype(np.float32))).tocsr()
     matrix.eliminate_zeros()
     norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
@@ -277,19 +280,29 @@ def _tf_idf(texts: Sequence[str]) -> sparse.csr_matrix | None:
     return matrix if matrix.nnz else None
 
 
-def _content(features: _Features, rows: np.ndarray, params: ModelParams) -> np.ndarray:
-    """Dense block: genre cosine times a release-year closeness (0.5 when a year is unknown),
-    averaged with the overviews' cosine where both movies have one."""
+def _add_content(
+    block: np.ndarray,
+    features: _Features,
+    rows: np.ndarray,
+    weight: np.ndarray,
+    params: ModelParams,
+) -> None:
+    """``block += weight[:, None] * content``, in place (blocks are 512 x catalog): content is
+    the genre cosine times a release-year closeness (0.5 when a year is unknown), plus the
+    overviews' cosine."""
+    era = features.years[rows, None] - features.years[None, :]
+    np.abs(era, out=era)
+    era *= np.float32(-1.0 / params.era_years)
+    np.exp(era, out=era)
+    np.nan_to_num(era, copy=False, nan=0.5)
     similarity: np.ndarray = features.genres[rows] @ features.genres.T
-    distance = np.abs(features.years[rows, None] - features.years[None, :])
-    era = np.where(np.isnan(distance), 0.5, np.exp(-distance / params.era_years))
-    similarity = similarity * era.astype(np.float32)
-    if features.words is None:
-        return similarity
-    text = np.asarray((features.words[rows] @ features.words.T).todense(), dtype=np.float32)
-    has = np.asarray(features.words.getnnz(axis=1) > 0)
-    both = has[rows, None] & has[None, :]
-    return np.where(both, (similarity + text) / 2, similarity)
+    similarity *= era
+    del era
+    if features.words is not None:
+        text = (features.words[rows] @ features.words.T).tocoo()
+        similarity[text.row, text.col] += text.data
+    similarity *= weight[:, None]
+    block += similarity
 
 
 @dataclass(frozen=True)
