@@ -231,6 +231,7 @@ def _collaborative(
 class _Features:
     genres: np.ndarray  # (n, genres) rows of unit norm (zero: none known)
     years: np.ndarray  # (n,) float32, nan: unknown
+    unknown_years: np.ndarray  # (n,) bool
     words: sparse.csr_matrix | None  # (n, words) tf-idf rows of unit norm, None: no overviews
 
 
@@ -251,7 +252,7 @@ def _content_arrays(items: np.ndarray, content: ItemContent | None) -> _Features
     words = _tf_idf([content.overviews.get(item, "") for item in items.tolist()])
     if not genre_ids and words is None:
         return None
-    return _Features(matrix, years, words)
+    return _Features(matrix, years, np.isnan(years), words)
 
 
 def _tf_idf(texts: Sequence[str]) -> sparse.csr_matrix | None:
@@ -294,7 +295,9 @@ def _add_content(
     np.abs(era, out=era)
     era *= np.float32(-1.0 / params.era_years)
     np.exp(era, out=era)
-    np.nan_to_num(era, copy=False, nan=0.5)
+    if features.unknown_years.any():  # nan distances
+        era[features.unknown_years[rows]] = 0.5
+        era[:, features.unknown_years] = 0.5
     similarity: np.ndarray = features.genres[rows] @ features.genres.T
     similarity *= era
     del era
