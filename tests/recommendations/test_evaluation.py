@@ -388,15 +388,30 @@ def test_validation_split_holds_out_the_second_latest_and_never_sees_the_latest(
     assert validation.test == {1: 12}
     assert sorted(validation.train) == [(1, 10), (1, 11)]
     assert 13 not in validation.items
+    folds = evaluation.validation_splits(ratings, folds=2)
+    assert [fold.test for fold in folds] == [{1: 12}, {1: 11}]
+    assert all(13 not in fold.items for fold in folds)
+
+
+def test_tune_averages_the_folds():
+    folds = evaluation.validation_splits(planted_ratings(), folds=2)
+    grid = {"l2": (5.0,), "popularity": (0.0,)}
+
+    (trial,), _, _ = evaluation.tune(folds, None, ModelParams(), catalog_size=500, grid=grid)
+
+    each = [
+        evaluation.evaluate(f, evaluation.our_ranker(f, None, trial.params), 500) for f in folds
+    ]
+    assert trial.scores == pytest.approx({m: (each[0][m] + each[1][m]) / 2 for m in each[0]})
 
 
 def test_tune_scores_every_grid_point_on_validation_and_picks_an_eligible_best():
-    validation = evaluation.leave_last_out(planted_ratings(), skip=1)
+    validations = evaluation.validation_splits(planted_ratings(), folds=2)
     grid = {"l2": (1.0, 10.0), "popularity": (0.0, 0.5)}
     seen = []
 
     trials, best, ease = evaluation.tune(
-        validation, None, ModelParams(), catalog_size=len(validation.items), grid=grid,
+        validations, None, ModelParams(), catalog_size=500, grid=grid,
         progress=seen.append,
     )  # fmt: skip
 
@@ -427,8 +442,8 @@ def test_tune_never_reads_the_test_items(monkeypatch):
     grid = {"l2": (5.0,), "popularity": (0.0, 0.3)}
 
     def scores(rows):
-        validation = evaluation.leave_last_out(rows, skip=1)
-        trials, _, _ = evaluation.tune(validation, None, ModelParams(), catalog_size=500, grid=grid)
+        validations = evaluation.validation_splits(rows)
+        trials, _, _ = evaluation.tune(validations, None, ModelParams(), catalog_size=500, grid=grid)
         return [t.scores for t in trials]
 
     assert scores(changed) == scores(ratings)

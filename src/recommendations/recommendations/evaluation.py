@@ -295,10 +295,11 @@ def model_table(
 # Tuning on the validation split ------------------------------------------------------------
 
 GRID: dict[str, Sequence[float]] = {
-    "l2": (25.0, 50.0, 100.0, 200.0),
-    "dropout": (0.0, 0.25, 0.5),
-    "popularity": (0.2, 0.3, 0.4),
+    "l2": (50.0, 100.0, 200.0),
+    "dropout": (0.0, 0.25),
+    "popularity": (0.1, 0.2, 0.3),
 }
+VALIDATION_FOLDS = 3
 
 
 @dataclass(frozen=True)
@@ -309,8 +310,15 @@ class Trial:
     merit: float  # mean of HR@10 / EASE's and NDCG@10 / EASE's
 
 
+def validation_splits(ratings: Sequence[Rating], folds: int = VALIDATION_FOLDS) -> list[Split]:
+    """The validation split (each user's second-latest favorite) and ``folds - 1`` earlier ones
+    (the third-latest, ...): more held-out items against the noise of one per user. None of
+    them ever sees a test item."""
+    return [leave_last_out(ratings, skip=skip) for skip in range(1, folds + 1)]
+
+
 def tune(
-    validation: Split,
+    validations: Sequence[Split],
     content: ItemContent | None,
     base: ModelParams,
     *,
@@ -319,20 +327,27 @@ def tune(
     progress: Callable[[Trial], None] = lambda trial: None,
 ) -> tuple[list[Trial], Trial, dict[str, float]]:
     """Every combination of ``grid`` (ModelParams field -> values) scored on the validation
-    split; the best is the highest merit among those whose coverage@10 is at least EASE's (the
-    highest merit if none is). Returns the trials, the best, and EASE's validation scores."""
-    ease = evaluate(validation, ease_ranker(validation), catalog_size)
+    splits (metrics averaged over them); the best is the highest merit among those whose
+    coverage@10 is at least EASE's (the highest merit if none is). Returns the trials, the best,
+    and EASE's validation scores."""
+    ease = _mean([evaluate(v, ease_ranker(v), catalog_size) for v in validations])
     trials = []
     for values in itertools.product(*grid.values()):
         chosen: dict[str, Any] = dict(zip(grid, values, strict=True))
         params = replace(base, **chosen)
-        scores = evaluate(validation, our_ranker(validation, content, params), catalog_size)
+        scores = _mean(
+            [evaluate(v, our_ranker(v, content, params), catalog_size) for v in validations]
+        )
         merit = (_ratio(scores, ease, "HR@10") + _ratio(scores, ease, "NDCG@10")) / 2
         trial = Trial(params, scores, scores["coverage@10"] >= ease["coverage@10"], merit)
         progress(trial)
         trials.append(trial)
     pool = [t for t in trials if t.eligible] or trials
     return trials, max(pool, key=lambda t: t.merit), ease
+
+
+def _mean(runs: Sequence[Mapping[str, float]]) -> dict[str, float]:
+    return {metric: sum(run[metric] for run in runs) / len(runs) for metric in runs[0]}
 
 
 def _ratio(a: Mapping[str, float], b: Mapping[str, float], metric: str) -> float:

@@ -57,7 +57,7 @@ class Command(BaseCommand):
         catalog_size = len(content.genres) if content else len(split.items)
         params = model_params()
         if options["tune"]:
-            params = self._tune(evaluation.leave_last_out(rows, skip=1), content, catalog_size)
+            params = self._tune(evaluation.validation_splits(rows), content, catalog_size)
         table = evaluation.model_table(split, content, params, catalog_size=catalog_size)
         self.stdout.write(
             f"test: {len(split.test)} users, {len(split.train)} training favorites, "
@@ -76,12 +76,15 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"({time.perf_counter() - started:.1f}s)")
 
-    def _tune(self, validation, content, catalog_size):
-        if not validation.test:
+    def _tune(self, validations, content, catalog_size):
+        validations = [v for v in validations if v.test]
+        if not validations:
             raise CommandError("No user has 3 or more favorites: no validation split to tune on.")
         self.stdout.write(
-            f"validation: {len(validation.test)} users (each user's second-latest favorite; "
-            "the latest unseen)"
+            f"validation: {len(validations)} folds of "
+            + "/".join(str(len(v.test)) for v in validations)
+            + " users (each user's 2nd-, 3rd-, ... latest favorite, trained on the earlier ones; "
+            "the latest, the test item, never seen); metrics averaged over the folds"
         )
         tuned = list(evaluation.GRID)
         self.stdout.write("".join(f"{name:>11}" for name in tuned) + "".join(
@@ -95,7 +98,7 @@ class Command(BaseCommand):
             )
 
         trials, best, ease = evaluation.tune(
-            validation, content, model_params(), catalog_size=catalog_size,
+            validations, content, model_params(), catalog_size=catalog_size,
             grid=evaluation.GRID, progress=show,
         )  # fmt: skip
         self.stdout.write(
