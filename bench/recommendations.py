@@ -101,7 +101,7 @@ def phase_build() -> dict[str, Any]:
                          (services, "_write"), (services, "_flush"), (engine, "_pairs"),
                          (engine, "_matrix"), (engine, "_content_arrays"),
                          (engine, "_neighbourhood"), (engine, "_collaborative"),
-                         (engine, "_content")]:  # fmt: skip
+                         (engine, "_add_content")]:  # fmt: skip
         wrap(module, name)
 
     statements: list[dict[str, Any]] = []
@@ -142,7 +142,7 @@ def phase_build() -> dict[str, Any]:
         "neighbourhood rows (kNN + content)": neighbourhood,
         "  content arrays": total("_content_arrays"),
         "  collaborative blocks (dense)": total("_collaborative"),
-        "  content blocks (dense)": total("_content"),
+        "  content blocks (dense)": total("_add_content"),
     }
     copy = spans["_flush"]["total"]
     phases = {
