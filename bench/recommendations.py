@@ -99,8 +99,9 @@ def phase_build() -> dict[str, Any]:
 
     for module, name in [(services, "movie_content_features"), (services, "build_neighbours"),
                          (services, "_write"), (services, "_flush"), (engine, "_pairs"),
-                         (engine, "_content_arrays"), (engine, "_collaborative"),
-                         (engine, "_content")]:  # fmt: skip
+                         (engine, "_matrix"), (engine, "_content_arrays"),
+                         (engine, "_neighbourhood"), (engine, "_collaborative"),
+                         (engine, "_add_content")]:  # fmt: skip
         wrap(module, name)
 
     statements: list[dict[str, Any]] = []
@@ -127,13 +128,22 @@ def phase_build() -> dict[str, Any]:
     # Cleanup starts at the first SELECT after the rows are written (the previous build).
     cleanup_start = next((s["start"] for s in after_write if s["sql"].startswith("SELECT")), ended)
     compute = spans["build_neighbours"]
+
+    def total(name: str) -> float:
+        return spans.get(name, {}).get("total", 0.0)
+
+    neighbourhood = total("_neighbourhood")
     engine_parts = {
-        "favorites to arrays (_pairs)": spans["_pairs"]["total"],
-        "content arrays": spans["_content_arrays"]["total"],
-        "collaborative blocks (dense)": spans["_collaborative"]["total"],
-        "content blocks (dense)": spans["_content"]["total"],
+        "favorites to arrays (_pairs, _matrix)": total("_pairs") + total("_matrix"),
+        "linear rows (EASE: Gram, inverse, top-k)": compute["total"]
+        - neighbourhood
+        - total("_pairs")
+        - total("_matrix"),
+        "neighbourhood rows (kNN + content)": neighbourhood,
+        "  content arrays": total("_content_arrays"),
+        "  collaborative blocks (dense)": total("_collaborative"),
+        "  content blocks (dense)": total("_add_content"),
     }
-    engine_parts["sparse products, top-k, rest"] = compute["total"] - sum(engine_parts.values())
     copy = spans["_flush"]["total"]
     phases = {
         "read movie features": spans["movie_content_features"]["total"],
@@ -164,7 +174,8 @@ def phase_build() -> dict[str, Any]:
         "phases": phases,
         "engine_parts": engine_parts,
         "write_parts": write_parts,
-        "blocks": spans["_collaborative"]["calls"],
+        "blocks": spans.get("_collaborative", {}).get("calls", 0),
+        "linear_items": services.model_params().linear_items,
         "copy_chunks": spans["_flush"]["calls"],
         "peak_mib_after_setup": peak["setup"],
         "peak_mib_by_phase": phase_peaks,
@@ -190,6 +201,49 @@ def run_build() -> dict[str, Any]:
     data["wall_seconds"] = clock() - started
     data["peak_rss_mib"] = _peak_mib(resource.RUSAGE_CHILDREN)
     return data
+
+
+# How the engine's time and memory grow with LINEAR_ITEMS and the catalog: the engine alone
+# (no database) on the same synthetic favorites, one subprocess per point.
+
+SCALING = os.environ.get("BENCH_REC_SCALING", "1") != "0"
+
+
+def phase_scale(linear_items: int, movies: int) -> dict[str, Any]:
+    import numpy as np
+
+    from bench.seed_recommendations import favorite_arrays
+    from recommendations.engine import ItemContent, ModelParams, build_neighbours
+
+    users, items, _ = favorite_arrays(users=USERS, favorites=FAVORITES, movies=movies)
+    rng = np.random.default_rng(7)
+    content = ItemContent(
+        genres={m: rng.choice(19, size=rng.integers(1, 4), replace=False).tolist()
+                for m in range(1, movies + 1)},
+        years={m: int(y) for m, y in enumerate(rng.integers(1930, 2025, size=movies), start=1)},
+    )  # fmt: skip
+    pairs = list(zip(users.tolist(), items.tolist(), strict=True))
+    before = _peak_mib()
+    started = clock()
+    build_neighbours(pairs, range(1, movies + 1), content, ModelParams(linear_items=linear_items))
+    return {"linear_items": linear_items, "movies": movies, "seconds": clock() - started,
+            "peak_mib": _peak_mib(), "peak_mib_before": before}  # fmt: skip
+
+
+def run_scaling(default_items: int) -> list[dict[str, Any]]:
+    points = [(n, MOVIES) for n in (default_items // 4, default_items // 2, default_items)]
+    points.append((default_items, MOVIES // 2))
+    results = []
+    for linear_items, movies in points:
+        print(f"scaling: engine with {linear_items:,} linear items, {movies:,} movies",
+              file=sys.stderr)  # fmt: skip
+        result = subprocess.run(  # noqa: S603 (our own interpreter and module)
+            [sys.executable, "-m", "bench.recommendations", "--phase", "scale",
+             "--linear-items", str(linear_items), "--movies", str(movies)],
+            cwd=common.ROOT, stdout=subprocess.PIPE, text=True, check=True,
+        )  # fmt: skip
+        results.append(json.loads(result.stdout.strip().splitlines()[-1]))
+    return results
 
 
 # Serving, in this process (warm).
@@ -355,11 +409,10 @@ def gc_pauses() -> Iterator[list[float]]:
 def breakdown(users: list, build_id: int, request_p50_ms: float) -> dict[str, Any]:
     """The pieces of an uncached request, each timed alone over the users (warm)."""
     from django.contrib.auth import get_user_model
-    from django.core.cache import cache
     from django.db import connection
 
     from favorites.models import FavoriteMovie
-    from favorites.selectors import favorite_movie_ids, favorites_version
+    from favorites.selectors import favorite_movie_ids
     from recommendations import selectors
     from recommendations.conf import recommendations_settings
     from recommendations.engine import rank
@@ -402,7 +455,7 @@ def breakdown(users: list, build_id: int, request_p50_ms: float) -> dict[str, An
         picks = [selectors.Pick(movie_id=r.item, score=round(r.score, 4), because=r.because)
                  for r in ranked]  # fmt: skip
         timed("cache: version, get, set", lambda u=user, p=picks: _cache_round(
-            cache, favorites_version, u.pk, p, build_id))  # fmt: skip
+            u.pk, p, build_id))  # fmt: skip
         movies = timed("hydration (movies query)", lambda p=picks: selectors.hydrate(p[:20]))
         timed(
             "serialization (20 items)",
@@ -441,16 +494,17 @@ def breakdown(users: list, build_id: int, request_p50_ms: float) -> dict[str, An
     }
 
 
-def _cache_round(cache: Any, favorites_version: Callable, user_id: int, picks: list, build: int):
-    """The cache work of an uncached request: read the version, miss, store the picks."""
+def _cache_round(user_id: int, picks: list, build: int) -> None:
+    """The cache work of an uncached request: read the version and miss, store the picks (in
+    the bench's own Redis database)."""
+    from core import versioned_cache
+    from favorites.cache import user_namespace
     from recommendations.conf import recommendations_settings
 
-    version = favorites_version(user_id=user_id)
     key = f"bench_recommendations_{user_id}_build_{build}"
-    cache.get(key, version=version)
-    cache.set(key, picks, timeout=recommendations_settings.CACHE_TIMEOUT, version=version)
-    cache.delete(key, version=version)
-    return version
+    snapshot = versioned_cache.read([user_namespace(user_id)], [key])
+    snapshot.entry(key)
+    snapshot.store(key, picks, timeout=recommendations_settings.CACHE_TIMEOUT)
 
 
 def _explain(queryset: Any) -> dict[str, Any]:
@@ -557,6 +611,7 @@ def run() -> dict[str, Any]:
     build["read_variants"] = read_variants()
     build.update(table_sizes())
     served = serve(build["build_id"])
+    scaling = run_scaling(build["linear_items"]) if SCALING else []
     loads["end"] = load_average()
     return {
         "movies": MOVIES,
@@ -568,6 +623,7 @@ def run() -> dict[str, Any]:
         "load_average": loads,
         "build": build,
         "serve": served,
+        "scaling": scaling,
         "requests_per_scenario": REQUESTS,
         "seconds": clock() - started,
     }
@@ -614,6 +670,14 @@ def report(data: dict[str, Any]) -> None:
         f"target < {TARGET_BUILD_SECONDS} s and < {TARGET_BUILD_MIB // 1024} GiB "
         f"{'met' if met else 'NOT met'}"
     )
+    if data["scaling"]:
+        common.print_table(
+            f"Engine alone (build_neighbours, no database) on {data['favorites']:,} synthetic "
+            "favorites: growth with LINEAR_ITEMS (dense 4 N^2 bytes, cubic inverse) and catalog",
+            ["LINEAR_ITEMS", "movies", "seconds", "peak RSS MiB"],
+            [[p["linear_items"], p["movies"], p["seconds"], p["peak_mib"]]
+             for p in data["scaling"]],
+        )  # fmt: skip
     for statement in build["cleanup_sql"]:
         print(f"  cleanup: {statement['ms']:,.0f} ms, {statement['rows']:,} rows: "
               f"{statement['sql'][:90]}")  # fmt: skip
@@ -664,10 +728,15 @@ def report(data: dict[str, Any]) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--phase", choices=["build"], help=argparse.SUPPRESS)
+    parser.add_argument("--phase", choices=["build", "scale"], help=argparse.SUPPRESS)
+    parser.add_argument("--linear-items", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--movies", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.phase == "build":
         print(json.dumps(phase_build(), default=str))
+        return
+    if args.phase == "scale":
+        print(json.dumps(phase_scale(args.linear_items, args.movies)))
         return
     data = run()
     report(data)

@@ -28,7 +28,7 @@ def neighbour_ids(build, movie) -> list[int]:
 
 def test_build_writes_the_table_and_sets_its_counters(planted, settings):
     settings.RECOMMENDATIONS = {"NEIGHBOURS": 4}
-    MovieFactory()  # no fans, no genres: no neighbours
+    MovieFactory(overview="")  # no fans, no genres, no overview: no neighbours
 
     build = services.neighbour_table_build()
 
@@ -117,8 +117,8 @@ def test_failed_build_leaves_the_previous_one_served(planted, monkeypatch):
 
 def test_build_with_no_favorites_uses_content_only(db):
     drama, comedy = GenreFactory(), GenreFactory()
-    dramas = MovieFactory.create_batch(3, genres=[drama])
-    comedies = MovieFactory.create_batch(2, genres=[comedy])
+    dramas = MovieFactory.create_batch(3, genres=[drama], overview="")  # genres and years only
+    comedies = MovieFactory.create_batch(2, genres=[comedy], overview="")
 
     build = services.neighbour_table_build()
 
@@ -308,6 +308,9 @@ def change_a_year(planted: Planted) -> None:
         pytest.param(lambda p: MovieFactory(), id="a new movie"),
         pytest.param(lambda p: p.a.genres.add(GenreFactory()), id="a movie's genres"),
         pytest.param(change_a_year, id="a release year"),
+        pytest.param(
+            lambda p: Movie.objects.filter(pk=p.a.pk).update(overview="New."), id="an overview"
+        ),
     ],
 )
 def test_build_recommendations_if_stale_rebuilds_when_its_inputs_change(planted, change):
@@ -343,3 +346,39 @@ def test_a_build_without_a_digest_is_stale(planted):
     RecommenderBuild.objects.update(params={})
 
     assert build_if_stale().startswith("Build ")
+
+
+def test_build_reports_progress_for_every_movie(planted):
+    done = []
+
+    build = services.neighbour_table_build(on_progress=done.append)
+
+    assert sum(done) == build.movies == 6
+
+
+def test_build_input_is_weighted_interactions(planted):
+    """The build reads (user, movie, weight) triples: favorites weigh 1 (ratings may come
+    later through the same function)."""
+    triples = list(services.interactions())
+
+    assert len(triples) == 24
+    assert {weight for _, _, weight in triples} == {1.0}
+
+
+@pytest.mark.parametrize("with_overviews", [True, False])
+def test_build_uses_the_catalogs_overviews_for_a_movie_without_fans(
+    planted, monkeypatch, with_overviews
+):
+    genre = GenreFactory()
+    for movie in (planted.a, planted.b, planted.c, planted.d, planted.e, planted.f):
+        movie.genres.add(genre)
+    planted.e.overview = "Regency matchmaking in a village, misunderstandings and a ball."
+    planted.e.save()
+    lonely = MovieFactory(genres=[genre], overview="A village matchmaking comedy ending at a ball.")
+
+    if not with_overviews:
+        monkeypatch.setattr(services, "movie_overviews", dict)
+
+    build = services.neighbour_table_build()
+
+    assert (neighbour_ids(build, lonely)[0] == planted.e.id) == with_overviews

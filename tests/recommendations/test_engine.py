@@ -62,12 +62,13 @@ def test_build_neighbours_discounts_a_movie_everyone_favorites():
 
 
 def test_build_neighbours_without_the_discount_lets_the_popular_movie_climb():
-    """The discount is what keeps POPULAR down: with alpha = 0 (no discount) it ties with the
-    real co-favorites; with the default alpha = 0.75 it is strictly below them."""
+    """In the neighbourhood rows (no linear model: linear_items = 0), the discount is what keeps
+    POPULAR down: with alpha = 0 (no discount) it ties with the real co-favorites; with the
+    default alpha = 0.75 it is strictly below them."""
     items = [A, B, C, D, E, F, POPULAR]
     pairs = planted(popular=True)
-    discounted = build_neighbours(pairs, items, params=ModelParams(k=6, alpha=0.75))
-    plain = build_neighbours(pairs, items, params=ModelParams(k=6, alpha=0.0))
+    discounted = build_neighbours(pairs, items, params=ModelParams(k=6, linear_items=0))
+    plain = build_neighbours(pairs, items, params=ModelParams(k=6, alpha=0.0, linear_items=0))
 
     def score(result, item, neighbour):
         row = list(result.item_ids).index(item)
@@ -248,3 +249,134 @@ def test_build_neighbours_prior_weight_scales_the_prior_against_the_site():
 
     assert order(0.1) == [11, 12]
     assert order(10.0) == [12, 11]
+
+
+# The linear (EASE) rows
+
+
+def random_interactions(users: int = 60, items: int = 25, seed: int = 3) -> list[tuple[int, int]]:
+    rng = np.random.default_rng(seed)
+    taste = rng.random((users, 3)) @ rng.random((3, items))  # low-rank tastes: real structure
+    chosen = taste > np.quantile(taste, 0.8, axis=1, keepdims=True)
+    return [(int(u), int(i) + 1) for u, i in zip(*np.nonzero(chosen), strict=True)]
+
+
+def dense_ease(pairs, items, l2: float, dropout: float = 0.0) -> np.ndarray:
+    index = {item: i for i, item in enumerate(items)}
+    users = sorted({u for u, _ in pairs})
+    x = np.zeros((len(users), len(items)))
+    for u, i in pairs:
+        x[users.index(u), index[i]] = 1.0
+    gram = x.T @ x
+    gram[np.diag_indices_from(gram)] += l2 + dropout / (1 - dropout) * np.diag(gram)
+    p = np.linalg.inv(gram)
+    b = -p / np.diag(p)
+    b[np.diag_indices_from(b)] = 0.0
+    return b
+
+
+@pytest.mark.parametrize("dropout", [0.0, 0.3])
+def test_linear_rows_are_eases_largest_weights(dropout):
+    """Every row holds EASE's k largest positive weights of that movie, exactly, best first."""
+    pairs = random_interactions()
+    items = sorted({i for _, i in pairs})
+    b = dense_ease(pairs, items, l2=5.0, dropout=dropout)
+    params = ModelParams(k=6, l2=5.0, dropout=dropout, popularity=0.0, block=7)
+
+    result = build_neighbours(pairs, items, params=params)
+
+    for row in range(len(items)):
+        expected = np.argsort(-b[row], kind="stable")[:6]
+        expected = [items[j] for j in expected if b[row, j] > 0]
+        kept = result.neighbours[row] >= 0
+        assert result.neighbours[row][kept].tolist() == expected
+        np.testing.assert_allclose(
+            result.scores[row][kept], np.sort(b[row])[::-1][: kept.sum()], rtol=1e-4
+        )
+
+
+def test_linear_popularity_discount_divides_by_fans():
+    pairs = random_interactions()
+    items = sorted({i for _, i in pairs})
+    fans = {i: sum(1 for _, j in pairs if j == i) for i in items}
+    plain = build_neighbours(pairs, items, params=ModelParams(k=24, popularity=0.0)).as_mapping()
+    discounted = build_neighbours(pairs, items, params=ModelParams(k=24, popularity=0.5))
+
+    for item, row in discounted.as_mapping().items():
+        before = dict(plain[item])
+        for neighbour, score in row:
+            assert score == pytest.approx(before[neighbour] / (1 + fans[neighbour]) ** 0.5, 1e-4)
+
+
+def test_serving_the_linear_table_is_ease_scoring():
+    """Summed over a user's favorites with k = all, the table ranks as x_u B does."""
+    pairs = random_interactions()
+    items = sorted({i for _, i in pairs})
+    b = dense_ease(pairs, items, l2=5.0)
+    table = build_neighbours(
+        pairs, items, params=ModelParams(k=len(items), l2=5.0, popularity=0.0)
+    ).as_mapping()
+    favorites = [i for u, i in pairs if u == 0]
+    x = np.isin(items, favorites).astype(float)
+    scores = x @ np.where(b > 0, b, 0.0)
+    scores[x > 0] = -np.inf  # never a favorite
+
+    picks = recommend(table, favorites, limit=5)
+
+    assert [p.item for p in picks] == [items[j] for j in np.argsort(-scores)[: len(picks)]]
+    for pick in picks:  # the reason: the favorite with the largest weight towards the pick
+        j = items.index(pick.item)
+        assert pick.because == max(favorites, key=lambda f: b[items.index(f), j])
+
+
+def test_only_the_most_favorited_movies_get_linear_rows():
+    """linear_items = 3: A, B, C (most fans) are modelled by EASE among themselves; the others
+    keep neighbourhood rows over the whole catalog, on the linear rows' scale."""
+    pairs = planted(users_per_group=10)
+    pairs += [(u, A) for u in range(200, 205)] + [(u, B) for u in range(200, 203)]
+    pairs += [(200, C)]
+    items = [A, B, C, D, E, F]
+    params = ModelParams(k=5, linear_items=3, popularity=0.0, l2=1.0)
+
+    result = build_neighbours(pairs, items, params=params)
+
+    assert set(neighbours_of(result, A)) <= {B, C}
+    linear = build_neighbours(
+        [(u, i) for u, i in pairs if i in (A, B, C)], [A, B, C], params=params
+    )
+    np.testing.assert_allclose(result.scores[:3, :2], linear.scores, rtol=1e-5)
+    assert not result.scores[:3, 2:].any()
+    assert set(neighbours_of(result, E)) == {D, F}
+    best = result.scores[:, 0]
+    assert np.median(best[3:]) == pytest.approx(np.median(best[:3]), rel=1e-5)
+
+
+def test_build_neighbours_accepts_weighted_interactions():
+    """(user, movie, weight): a weight scales that user's row (a weight-1 triple is a pair)."""
+    pairs = random_interactions()
+    items = sorted({i for _, i in pairs})
+    as_pairs = build_neighbours(pairs, items, params=ModelParams(k=5))
+    as_triples = build_neighbours([(u, i, 1.0) for u, i in pairs], items, params=ModelParams(k=5))
+    heavier = build_neighbours(
+        [(u, i, 3.0 if u < 10 else 1.0) for u, i in pairs], items, params=ModelParams(k=5)
+    )
+
+    np.testing.assert_array_equal(as_pairs.neighbours, as_triples.neighbours)
+    assert not np.allclose(as_pairs.scores, heavier.scores)
+
+
+def test_overview_words_give_a_movie_without_fans_its_neighbours():
+    lonely = 50
+    content = ItemContent(
+        genres={A: [1], B: [1], C: [1], D: [1], E: [1], F: [1], lonely: [1]},
+        years={},
+        overviews={
+            A: "A replicant hunter in a rainy city.", B: "A comedy of manners.",
+            C: "Manners and weddings.", D: "Space pirates.", E: "Pirates of the space lanes.",
+            F: "Weddings again.", lonely: "The hunter tracks a replicant.",
+        },
+    )  # fmt: skip
+
+    result = build_neighbours(planted(), [A, B, C, D, E, F, lonely], content, ModelParams(k=6))
+
+    assert neighbours_of(result, lonely)[0] == A

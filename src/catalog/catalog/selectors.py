@@ -39,6 +39,12 @@ def movie_content_features() -> tuple[list[int], dict[int, int | None], dict[int
     return list(years), years, genres
 
 
+def movie_overviews() -> dict[int, str]:
+    """{movie id: overview} for the movies that have one (for content similarity)."""
+    rows = Movie.objects.exclude(overview="").values_list("id", "overview")
+    return dict(rows.iterator(chunk_size=20_000))
+
+
 def movie_ids_by_tmdb_id() -> dict[int, int]:
     """{TMDB id: movie id} for every stored movie."""
     return dict(Movie.objects.values_list("tmdb_id", "id").iterator(chunk_size=20_000))

@@ -5,12 +5,17 @@ from recommendations.conf import prior_path, recommendations_settings
 
 RULES = [
     # Array sizes and slice bounds: a float fails later.
-    Rule(("NEIGHBOURS", "MAX_RESULTS"), positive_int, "must be a positive integer",
+    Rule(("NEIGHBOURS", "MAX_RESULTS", "LINEAR_ITEMS"), positive_int, "must be a positive integer",
          "recommendations.E002"),
     Rule(("CACHE_TIMEOUT", "POPULAR_WINDOW_DAYS", "CONTENT_FADE", "ERA_YEARS", "PRIOR_FADE"),
          positive_number,
          "must be positive", "recommendations.E002"),
     Rule(("ALPHA",), number_between(0, 1), "must be between 0 and 1", "recommendations.E003"),
+    Rule(("L2",), positive_number, "must be positive", "recommendations.E002"),
+    Rule(("DROPOUT",), number_between(0, 0.9), "must be between 0 and 0.9",
+         "recommendations.E003"),
+    Rule(("POPULARITY",), number_between(0, 2), "must be between 0 and 2",
+         "recommendations.E003"),
     Rule(("PRIOR_WEIGHT",), number_between(0, 100), "must be between 0 and 100",
          "recommendations.E003"),
 ]  # fmt: skip

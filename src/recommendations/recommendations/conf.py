@@ -9,6 +9,15 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 DEFAULTS = {
     # Model (see recommendations.engine.ModelParams): neighbours kept per movie, and weights.
     "NEIGHBOURS": 100,
+    # The LINEAR_ITEMS most favorited movies get EASE rows (recommendations.linear): the build
+    # holds a dense LINEAR_ITEMS^2 float64 matrix (8,000: 0.5 GiB; 16,000: 2 GiB) and inverts it
+    # (cubic time). L2, DROPOUT and POPULARITY were chosen by `evaluate_recommender --tune` on
+    # MovieLens small's validation split (docs/recommendations.md).
+    "LINEAR_ITEMS": 8000,
+    "L2": 100.0,
+    "DROPOUT": 0.0,
+    "POPULARITY": 0.2,
+    # The other movies' rows: item-kNN (ALPHA, SHRINK) + content (genres, years, overviews).
     "ALPHA": 0.75,
     "SHRINK": 3.0,
     "CONTENT_WEIGHT": 0.1,

@@ -1,21 +1,30 @@
 """Offline evaluation of the recommender on rating files (MovieLens CSV or MovieLens-100K
-``u.data``): ratings >= 4 are favorites, each user's latest favorite is held out, models are
-trained on the rest and rank every movie the user has not favorited."""
+``u.data``): ratings >= 4 are favorites; each user's latest favorite is the test item and the one
+before it the validation item. Models are trained on what precedes the item they are scored on
+and rank every movie the user has not favorited. ``tune`` chooses weights on validation only.
+
+No community prior is ever mixed in: the bundled one is built from MovieLens ratings, the very
+data evaluated on."""
 
 import csv
+import datetime
+import itertools
 import math
 import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
+from scipy import sparse
 
-from recommendations.engine import ItemContent, ModelParams, build_neighbours, recommend
+from recommendations.engine import ItemContent, ModelParams, build_neighbours
 
 FAVORITE_RATING = 4.0
 YEAR = re.compile(r"\((\d{4})\)\s*$")
+ML100K_GENRES = 19  # u.item: id|title|release date|video release date|IMDb URL|19 genre flags
 
 
 class RatingsFileError(ValueError):
@@ -59,8 +68,12 @@ def read_ratings(path: Path, fmt: str) -> list[Rating]:
     return ratings
 
 
-def read_movies(path: Path) -> ItemContent:
-    """MovieLens ``movies.csv`` (movieId,title,genres): genres by name, year from the title."""
+def read_movies(path: Path, fmt: str = "movielens") -> ItemContent:
+    """Genres and release years: ``movielens``: ``movies.csv`` (movieId,title,genres), the
+    year from the title; ``ml100k``: ``u.item`` (pipe-separated, Latin-1), 19 genre flags and the
+    release date (the title's year when it has none)."""
+    if fmt == "ml100k":
+        return _read_u_item(path)
     names: dict[str, int] = {}
     genres: dict[int, list[int]] = {}
     years: dict[int, int | None] = {}
@@ -78,9 +91,36 @@ def read_movies(path: Path) -> ItemContent:
                 for label in labels.split("|")
                 if label and label != "(no genres listed)"
             ]
-            match = YEAR.search(title.strip())
-            years[item] = int(match.group(1)) if match else None
+            years[item] = _title_year(title)
     return ItemContent(genres=genres, years=years)
+
+
+def _read_u_item(path: Path) -> ItemContent:
+    genres: dict[int, list[int]] = {}
+    years: dict[int, int | None] = {}
+    with path.open(newline="", encoding="latin-1") as f:
+        for number, row in enumerate(csv.reader(f, delimiter="|"), start=1):
+            if not row:
+                continue
+            try:
+                if len(row) != 5 + ML100K_GENRES:
+                    raise ValueError
+                item, title, released = int(row[0]), row[1], row[2].strip()
+                flags = [int(flag) for flag in row[5:]]
+                year = datetime.datetime.strptime(released, "%d-%b-%Y").year if released else None
+            except ValueError:
+                raise RatingsFileError(
+                    f"{path}:{number}: expected id|title|release date (01-Jan-1995)|video "
+                    f"release date|IMDb URL|{ML100K_GENRES} genre flags (0 or 1)"
+                ) from None
+            genres[item] = [g for g, flag in enumerate(flags) if flag]
+            years[item] = year or _title_year(title)
+    return ItemContent(genres=genres, years=years)
+
+
+def _title_year(title: str) -> int | None:
+    match = YEAR.search(title.strip())
+    return int(match.group(1)) if match else None
 
 
 @dataclass(frozen=True)
@@ -90,21 +130,39 @@ class Split:
     items: list[int]
 
 
-def leave_last_out(ratings: Iterable[Rating]) -> Split:
+def favorites_by_user(ratings: Iterable[Rating]) -> dict[int, list[int]]:
+    """Each user's favorites (ratings >= 4), oldest first (ties by item id)."""
     by_user: dict[int, list[Rating]] = defaultdict(list)
     for rating in ratings:
         if rating.rating >= FAVORITE_RATING:
             by_user[rating.user].append(rating)
+    return {
+        user: [r.item for r in sorted(favorites, key=lambda r: (r.timestamp, r.item))]
+        for user, favorites in by_user.items()
+    }
+
+
+def leave_last_out(ratings: Iterable[Rating], *, skip: int = 0) -> Split:
+    """Hold out each user's latest favorite (the test split) or, ``skip=1``, the one before it
+    (the validation split; the latest is then unseen). Users need one favorite to train on."""
     train: list[tuple[int, int]] = []
     test: dict[int, int] = {}
-    for user, favorites in by_user.items():
-        favorites.sort(key=lambda r: (r.timestamp, r.item))
-        if len(favorites) < 2:
+    for user, favorites in favorites_by_user(ratings).items():
+        kept = favorites[: len(favorites) - skip]
+        if len(kept) < 2:
             continue
-        test[user] = favorites[-1].item
-        train.extend((user, r.item) for r in favorites[:-1])
+        test[user] = kept[-1]
+        train.extend((user, item) for item in kept[:-1])
     items = sorted({item for _, item in train} | set(test.values()))
     return Split(train, test, items)
+
+
+def sample_users(ratings: Sequence[Rating], fraction: float, seed: int) -> list[Rating]:
+    """The ratings of a random ``fraction`` of the users: another data set to check on."""
+    users = sorted({r.user for r in ratings})
+    rng = np.random.default_rng(seed)
+    chosen = set(rng.choice(users, size=max(1, round(len(users) * fraction)), replace=False))
+    return [r for r in ratings if r.user in chosen]
 
 
 Ranker = Callable[[int, Sequence[int], int], list[int]]  # (user, their train items, n) -> items
@@ -135,10 +193,30 @@ def evaluate(split: Split, ranker: Ranker, catalog_size: int) -> dict[str, float
 
 
 def our_ranker(split: Split, content: ItemContent | None, params: ModelParams) -> Ranker:
-    table = build_neighbours(split.train, split.items, content, params).as_mapping()
+    """The served model: the neighbour table, each candidate scored by the sum of its rows'
+    scores over the user's favorites, as ``engine.rank`` does (ties by movie id), for all users
+    at once as a sparse product (``recommend`` per user is the same ranking, tested, but costs
+    seconds per trial when tuning)."""
+    neighbours = build_neighbours(split.train, split.items, content, params)
+    index = {int(item): i for i, item in enumerate(neighbours.item_ids)}
+    rows, cols, scores = [], [], []
+    for movie, neighbour, score in neighbours.rows():
+        rows.append(index[movie])
+        cols.append(index[neighbour])
+        scores.append(score)
+    n = len(index)
+    table = sparse.csr_matrix((scores, (rows, cols)), shape=(n, n), dtype=np.float64)
+    items = neighbours.item_ids
 
     def rank(user: int, seen: Sequence[int], n: int) -> list[int]:
-        return [r.item for r in recommend(table, seen, limit=n)]
+        favorites = sorted({index[i] for i in seen if i in index})
+        if not favorites:
+            return []
+        totals = np.asarray(table[favorites].sum(axis=0)).ravel()
+        candidates = np.flatnonzero(totals > 0)
+        candidates = candidates[~np.isin(candidates, favorites)]
+        best = candidates[np.lexsort((items[candidates], -totals[candidates]))[:n]]
+        return [int(items[i]) for i in best]
 
     return rank
 
@@ -197,12 +275,80 @@ def ease_ranker(split: Split, l2: float = 500.0) -> Ranker:
 
 
 def model_table(
-    split: Split, content: ItemContent | None, params: ModelParams, *, catalog_size: int
-) -> Mapping[str, dict[str, float]]:
-    rankers = {
-        "ours": our_ranker(split, content, params),
-        "most-popular": popular_ranker(split),
-        "random": random_ranker(split),
-        "EASE": ease_ranker(split),
+    split: Split,
+    content: ItemContent | None,
+    params: ModelParams,
+    *,
+    catalog_size: int,
+    ease: Mapping[str, float] | None = None,
+) -> dict[str, dict[str, float]]:
+    """Every model's metrics on ``split`` (``ease``: EASE's, when already computed)."""
+    table = {
+        "ours": evaluate(split, our_ranker(split, content, params), catalog_size),
+        "most-popular": evaluate(split, popular_ranker(split), catalog_size),
+        "random": evaluate(split, random_ranker(split), catalog_size),
     }
-    return {name: evaluate(split, ranker, catalog_size) for name, ranker in rankers.items()}
+    table["EASE"] = dict(ease) if ease else evaluate(split, ease_ranker(split), catalog_size)
+    return table
+
+
+# Tuning on the validation split ------------------------------------------------------------
+
+GRID: dict[str, Sequence[float]] = {
+    "l2": (50.0, 100.0, 200.0),
+    "dropout": (0.0, 0.25),
+    "popularity": (0.1, 0.2, 0.3),
+}
+VALIDATION_FOLDS = 3
+
+
+@dataclass(frozen=True)
+class Trial:
+    params: ModelParams
+    scores: dict[str, float]
+    eligible: bool  # coverage@10 at least EASE's
+    merit: float  # mean of HR@10 / EASE's and NDCG@10 / EASE's
+
+
+def validation_splits(ratings: Sequence[Rating], folds: int = VALIDATION_FOLDS) -> list[Split]:
+    """The validation split (each user's second-latest favorite) and ``folds - 1`` earlier ones
+    (the third-latest, ...): more held-out items against the noise of one per user. None of
+    them ever sees a test item."""
+    return [leave_last_out(ratings, skip=skip) for skip in range(1, folds + 1)]
+
+
+def tune(
+    validations: Sequence[Split],
+    content: ItemContent | None,
+    base: ModelParams,
+    *,
+    catalog_size: int,
+    grid: Mapping[str, Sequence[float]] = GRID,
+    progress: Callable[[Trial], None] = lambda trial: None,
+) -> tuple[list[Trial], Trial, dict[str, float]]:
+    """Every combination of ``grid`` (ModelParams field -> values) scored on the validation
+    splits (metrics averaged over them); the best is the highest merit among those whose
+    coverage@10 is at least EASE's (the highest merit if none is). Returns the trials, the best,
+    and EASE's validation scores."""
+    ease = _mean([evaluate(v, ease_ranker(v), catalog_size) for v in validations])
+    trials = []
+    for values in itertools.product(*grid.values()):
+        chosen: dict[str, Any] = dict(zip(grid, values, strict=True))
+        params = replace(base, **chosen)
+        scores = _mean(
+            [evaluate(v, our_ranker(v, content, params), catalog_size) for v in validations]
+        )
+        merit = (_ratio(scores, ease, "HR@10") + _ratio(scores, ease, "NDCG@10")) / 2
+        trial = Trial(params, scores, scores["coverage@10"] >= ease["coverage@10"], merit)
+        progress(trial)
+        trials.append(trial)
+    pool = [t for t in trials if t.eligible] or trials
+    return trials, max(pool, key=lambda t: t.merit), ease
+
+
+def _mean(runs: Sequence[Mapping[str, float]]) -> dict[str, float]:
+    return {metric: sum(run[metric] for run in runs) / len(runs) for metric in runs[0]}
+
+
+def _ratio(a: Mapping[str, float], b: Mapping[str, float], metric: str) -> float:
+    return a[metric] / b[metric] if b[metric] else 0.0

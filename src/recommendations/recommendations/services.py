@@ -12,17 +12,23 @@ import io
 import json
 import time
 from array import array
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 from django.core.cache import cache
 from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
-from catalog.selectors import movie_content_features, movie_ids_by_tmdb_id
+from catalog.selectors import movie_content_features, movie_ids_by_tmdb_id, movie_overviews
 from favorites.selectors import favorite_pairs
 from recommendations.conf import prior_path, recommendations_settings
-from recommendations.engine import ItemContent, ModelParams, Neighbours, build_neighbours
+from recommendations.engine import (
+    Interaction,
+    ItemContent,
+    ModelParams,
+    Neighbours,
+    build_neighbours,
+)
 from recommendations.models import MovieNeighbour, RecommenderBuild
 from recommendations.selectors import CURRENT_BUILD_KEY, CURRENT_BUILD_TIMEOUT
 
@@ -32,24 +38,38 @@ INPUTS_DIGEST = "inputs_digest"
 def model_params() -> ModelParams:
     s = recommendations_settings
     return ModelParams(
-        k=s.NEIGHBOURS, alpha=s.ALPHA, shrink=s.SHRINK, content_weight=s.CONTENT_WEIGHT,
+        k=s.NEIGHBOURS, linear_items=s.LINEAR_ITEMS, l2=s.L2, dropout=s.DROPOUT,
+        popularity=s.POPULARITY, alpha=s.ALPHA, shrink=s.SHRINK, content_weight=s.CONTENT_WEIGHT,
         content_fade=s.CONTENT_FADE, era_years=s.ERA_YEARS,
     )  # fmt: skip
 
 
-def neighbour_table_build(*, log: Callable[[str], None] = lambda message: None) -> RecommenderBuild:
-    """Compute every movie's top-k neighbours and make them the served table."""
+def interactions() -> Iterator[Interaction]:
+    """The build's input: (user, movie, weight) for every favorite (weight 1)."""
+    return ((user, movie, 1.0) for user, movie in favorite_pairs())
+
+
+def neighbour_table_build(
+    *,
+    log: Callable[[str], None] = lambda message: None,
+    on_progress: Callable[[int], object] = lambda movies: None,
+) -> RecommenderBuild:
+    """Compute every movie's top-k neighbours and make them the served table (``on_progress``:
+    called with each block's number of movies done)."""
     started = time.perf_counter()
     params = model_params()
     movie_ids, years, genres = movie_content_features()
-    pairs = list(favorite_pairs())
-    log(f"read {len(movie_ids)} movies and {len(pairs)} favorites")
+    overviews = movie_overviews()
+    pairs = list(interactions())
+    log(f"read {len(movie_ids)} movies and {len(pairs)} favorites ({len(overviews)} movies with "
+        "an overview)")  # fmt: skip
     prior, prior_weight = community_prior(site_favorites=len(pairs))
     if prior:
         log(f"community prior: {len(prior)} favorites, weight {prior_weight:.3f}")
     neighbours = build_neighbours(
-        pairs, movie_ids, ItemContent(genres, years), params, prior=prior, prior_weight=prior_weight
-    )
+        pairs, movie_ids, ItemContent(genres, years, overviews), params, prior=prior,
+        prior_weight=prior_weight, on_progress=on_progress,
+    )  # fmt: skip
     log(f"computed neighbours in {time.perf_counter() - started:.1f}s")
     build_params: dict[str, object] = dict(params.__dict__)
     if prior:
@@ -80,7 +100,7 @@ def neighbour_table_build(*, log: Callable[[str], None] = lambda message: None) 
 
 def build_inputs_digest() -> str:
     """A fingerprint of everything a build reads: the settings, every movie's content features,
-    every favorite and the prior file. Equal digests mean a new build would compute the same
+    every interaction and the prior file. Equal digests mean a new build would compute the same
     table (``build_recommendations --if-stale`` compares it with the served build's)."""
     s = recommendations_settings
     digest = hashlib.sha256()
@@ -88,10 +108,12 @@ def build_inputs_digest() -> str:
         json.dumps({**s.defaults, **s.user_settings}, sort_keys=True, default=str).encode()
     )
     movie_ids, years, genres = movie_content_features()
+    overviews = movie_overviews()
     for movie in sorted(movie_ids):
-        digest.update(f"{movie}:{years[movie]}:{sorted(genres.get(movie, []))};".encode())
-    pairs = sorted(favorite_pairs())
-    digest.update(array("q", (i for pair in pairs for i in pair)).tobytes())
+        features = (movie, years[movie], sorted(genres.get(movie, [])), overviews.get(movie, ""))
+        digest.update(json.dumps(features).encode())
+    triples = sorted(interactions())
+    digest.update(array("d", (value for triple in triples for value in triple)).tobytes())
     if s.PRIOR_FILE:
         digest.update(prior_path(s.PRIOR_FILE).read_bytes())
     return digest.hexdigest()

@@ -1,4 +1,7 @@
+import sys
+
 from django.core.management.base import BaseCommand
+from tqdm import tqdm
 
 from recommendations.services import (
     build_inputs_digest,
@@ -31,7 +34,11 @@ class Command(BaseCommand):
         if if_stale and digest == served_build_digest():
             self.stdout.write("The neighbour table is up to date: not rebuilt.")
             return
-        build = neighbour_table_build(log=lambda message: self.stderr.write(message))
+        with tqdm(unit="movie", file=sys.stderr, disable=None, leave=False) as bar:
+            build = neighbour_table_build(
+                log=lambda message: bar.write(message, file=self.stderr, end=""),
+                on_progress=bar.update,
+            )
         record_inputs_digest(build, digest)
         self.stdout.write(
             self.style.SUCCESS(

@@ -12,40 +12,112 @@ METRICS = ["HR@10", "NDCG@10", "Recall@20", "coverage@10"]
 class Command(BaseCommand):
     help = (
         "Evaluate the recommender offline on MovieLens ratings: ratings >= 4 are favorites, each "
-        "user's latest favorite is held out; prints HR@10, NDCG@10, Recall@20 and coverage for "
-        "our model (the code and settings the API serves), most-popular, random and EASE."
+        "user's latest favorite is the test item, the one before it the validation item; prints "
+        "HR@10, NDCG@10, Recall@20 and coverage on test for our model (the code and settings "
+        "the API serves, or with --tune the weights chosen on validation only), most-popular, "
+        "random and EASE. No community prior is used."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--ratings", type=Path, required=True, help="ratings.csv or u.data")
         parser.add_argument(
-            "--movies", type=Path, help="MovieLens movies.csv, for genres and years (content)"
+            "--movies",
+            type=Path,
+            help="movies.csv (or u.item with --format ml100k): genres and years (content)",
         )
         parser.add_argument("--format", choices=["movielens", "ml100k"], default="movielens")
+        parser.add_argument(
+            "--tune",
+            action="store_true",
+            help="Choose l2, dropout and popularity on the validation split (grid printed), "
+            "then report test with them.",
+        )
+        parser.add_argument(
+            "--sample",
+            type=float,
+            help="Keep a random fraction (0-1] of the users: another data set to check on.",
+        )
+        parser.add_argument("--seed", type=int, default=1, help="Seed of --sample.")
 
     def handle(self, *args, ratings: Path, movies: Path | None, format: str, **options):
         started = time.perf_counter()
+        sample: float | None = options["sample"]
+        if sample is not None and not 0 < sample <= 1:
+            raise CommandError("--sample must be a fraction in (0, 1].")
         try:
-            split = evaluation.leave_last_out(evaluation.read_ratings(ratings, format))
-            content = evaluation.read_movies(movies) if movies else None
+            rows = evaluation.read_ratings(ratings, format)
+            content = evaluation.read_movies(movies, format) if movies else None
         except (OSError, evaluation.RatingsFileError) as exc:
             raise CommandError(str(exc)) from exc
+        if sample is not None:
+            rows = evaluation.sample_users(rows, sample, options["seed"])
+        split = evaluation.leave_last_out(rows)
         if not split.test:
             raise CommandError("No user has 2 or more favorites (ratings >= 4): nothing to test.")
         catalog_size = len(content.genres) if content else len(split.items)
-        table = evaluation.model_table(split, content, model_params(), catalog_size=catalog_size)
+        params = model_params()
+        if options["tune"]:
+            params = self._tune(evaluation.validation_splits(rows), content, catalog_size)
+        table = evaluation.model_table(split, content, params, catalog_size=catalog_size)
         self.stdout.write(
-            f"{len(split.test)} users, {len(split.train)} training favorites, "
-            f"{catalog_size} movies; held out: each user's latest favorite\n"
+            f"test: {len(split.test)} users, {len(split.train)} training favorites, "
+            f"{catalog_size} movies; held out: each user's latest favorite; "
+            f"ours: {_describe(params)}{' (tuned on validation)' if options['tune'] else ''}\n"
         )
-        self.stdout.write(f"{'model':<14}" + "".join(f"{m:>13}" for m in METRICS))
-        for name, scores in table.items():
-            self.stdout.write(f"{name:<14}" + "".join(f"{scores[m]:>13.4f}" for m in METRICS))
+        self._table(table)
         ours, popular, ease = table["ours"], table["most-popular"], table["EASE"]
         for metric in ("HR@10", "NDCG@10"):
             self.stdout.write(f"ours / most-popular {metric}: {_ratio(ours, popular, metric)}")
-        self.stdout.write(f"ours / EASE HR@10: {_ratio(ours, ease, 'HR@10')}")
+        for metric in ("HR@10", "NDCG@10", "coverage@10"):
+            met = "met" if ours[metric] >= ease[metric] else "NOT met"
+            self.stdout.write(
+                f"target ours >= EASE {metric}: {ours[metric]:.4f} vs {ease[metric]:.4f} "
+                f"({_ratio(ours, ease, metric)}): {met}"
+            )
         self.stdout.write(f"({time.perf_counter() - started:.1f}s)")
+
+    def _tune(self, validations, content, catalog_size):
+        validations = [v for v in validations if v.test]
+        if not validations:
+            raise CommandError("No user has 3 or more favorites: no validation split to tune on.")
+        self.stdout.write(
+            f"validation: {len(validations)} folds of "
+            + "/".join(str(len(v.test)) for v in validations)
+            + " users (each user's 2nd-, 3rd-, ... latest favorite, trained on the earlier ones; "
+            "the latest, the test item, never seen); metrics averaged over the folds"
+        )
+        tuned = list(evaluation.GRID)
+        self.stdout.write("".join(f"{name:>11}" for name in tuned) + "".join(
+            f"{m:>13}" for m in METRICS) + "      merit")  # fmt: skip
+
+        def show(trial: evaluation.Trial) -> None:
+            self.stdout.write(
+                "".join(f"{getattr(trial.params, name):>11g}" for name in tuned)
+                + "".join(f"{trial.scores[m]:>13.4f}" for m in METRICS)
+                + f"{trial.merit:>11.3f}{'' if trial.eligible else '  (coverage < EASE)'}"
+            )
+
+        trials, best, ease = evaluation.tune(
+            validations, content, model_params(), catalog_size=catalog_size,
+            grid=evaluation.GRID, progress=show,
+        )  # fmt: skip
+        self.stdout.write(
+            "EASE (l2=500)".rjust(11 * len(tuned)) + "".join(f"{ease[m]:>13.4f}" for m in METRICS)
+        )
+        self.stdout.write(
+            f"chosen on validation ({len(trials)} tried; best merit = mean of HR@10 and NDCG@10 "
+            f"over EASE's, coverage@10 >= EASE's): {_describe(best.params)}\n"
+        )
+        return best.params
+
+    def _table(self, table) -> None:
+        self.stdout.write(f"{'model':<14}" + "".join(f"{m:>13}" for m in METRICS))
+        for name, scores in table.items():
+            self.stdout.write(f"{name:<14}" + "".join(f"{scores[m]:>13.4f}" for m in METRICS))
+
+
+def _describe(params) -> str:
+    return ", ".join(f"{name}={getattr(params, name):g}" for name in evaluation.GRID)
 
 
 def _ratio(a: dict, b: dict, metric: str) -> str:
