@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "tmdb",
     "catalog",
     "favorites",
+    "watchlist",
+    "ratings",
     "recommendations",
 ]
 
@@ -196,6 +198,9 @@ REST_FRAMEWORK = {
         # (each address also gets ACCOUNTS['PASSWORD_RESET_EMAILS_PER_HOUR'] e-mails at most).
         "password_reset": env("THROTTLE_PASSWORD_RESET_RATE", default="5/min"),
         "favorites_write": env("THROTTLE_FAVORITES_WRITE_RATE", default="120/min"),
+        "watchlist_write": env("THROTTLE_WATCHLIST_WRITE_RATE", default="120/min"),
+        "ratings_write": env("THROTTLE_RATINGS_WRITE_RATE", default="120/min"),
+        "recommendations_write": env("THROTTLE_RECOMMENDATIONS_WRITE_RATE", default="120/min"),
         # Anonymous clients' reads the cache does not answer, per address (throttle_uncached).
         "anon": env("THROTTLE_ANON_RATE", default="1200/min"),
     },
@@ -318,7 +323,18 @@ ACCOUNTS = {
     "COOKIE_TOKENS_IN_BODY": env.bool("JWT_COOKIE_TOKENS_IN_BODY", default=True),
     "ROTATE_REFRESH_TOKENS": env.bool("JWT_ROTATE_REFRESH_TOKENS", default=None),
     "FAVORITE_MOVIE_IDS": "favorites.selectors.favorite_movie_ids",
-    "EXPORTERS": {"favorites": "favorites.selectors.favorites_export"},
+    "EXPORTERS": {
+        "favorites": "favorites.selectors.favorites_export",
+        "watchlist": "watchlist.selectors.watchlist_export",
+        "ratings": "ratings.selectors.ratings_export",
+    },
+    # GET /api/account-states/: each app's part of a user's relationship with movies.
+    "ACCOUNT_STATES": {
+        "favorite": "favorites.selectors.favorite_states",
+        "watchlist": "watchlist.selectors.watchlist_states",
+        "rating": "ratings.selectors.rating_states",
+        "hidden": "recommendations.selectors.hidden_states",
+    },
     "PASSWORD_RESET_URL": env(
         "PASSWORD_RESET_URL", default="http://localhost:5173/reset-password?uid={uid}&token={token}"
     ),
@@ -327,6 +343,18 @@ ACCOUNTS = {
         "EMAIL_VERIFY_URL", default="http://localhost:5173/verify-email?uid={uid}&token={token}"
     ),
     "LOGIN_REQUIRES_VERIFIED_EMAIL": env.bool("LOGIN_REQUIRES_VERIFIED_EMAIL", default=False),
+}
+
+CATALOG = {"DETAIL_EXTRAS": ["ratings.serializers.MovieRatingsSerializer"]}
+
+# Entries of apps that are not installed are skipped (core.conf.installed_paths).
+RECOMMENDATIONS: dict[str, object] = {
+    "BUILD_SIGNALS": ["ratings.selectors.rating_signals"],
+    "USER_SIGNALS": [
+        "watchlist.selectors.watchlist_signals",
+        "ratings.selectors.user_rating_signals",
+    ],
+    "USER_NAMESPACES": ["watchlist.cache.user_namespace", "ratings.cache.user_namespace"],
 }
 
 TMDB = {

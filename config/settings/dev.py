@@ -28,4 +28,4 @@ CONTENT_SECURITY_POLICY = {
 EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 # Recommendations before the site has favorites: MovieLens' co-favorites as a community prior
 # (non-commercial use only: never on in production settings).
-RECOMMENDATIONS = {"PRIOR_FILE": "prior/movielens-cofavorites.csv.gz"}
+RECOMMENDATIONS = {**RECOMMENDATIONS, "PRIOR_FILE": "prior/movielens-cofavorites.csv.gz"}

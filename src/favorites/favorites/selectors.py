@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, QuerySet
 
 from catalog.items import list_item_fields
+from core.user_lists import row_ids_by_movie, user_ids_for_movies
 from favorites.models import FavoriteMovie
 
 if TYPE_CHECKING:
@@ -30,6 +31,11 @@ def favorite_movie_ids(*, user: "_User") -> list[int]:
     )
 
 
+def favorite_states(*, user: "_User", movie_ids: list[int]) -> dict[int, dict[str, int]]:
+    """The user's favorites among these movies, by movie (``ACCOUNTS['ACCOUNT_STATES']``)."""
+    return row_ids_by_movie(FavoriteMovie.objects.filter(user=user), movie_ids=movie_ids)
+
+
 def favorites_export(*, user: "_User") -> dict[str, list[dict[str, object]]]:
     """What favorites stores about the user, oldest first (the ``ACCOUNTS['EXPORTERS']``
     extension point): each movie's id and title, and when it was added."""
@@ -46,16 +52,9 @@ def favorites_export(*, user: "_User") -> dict[str, list[dict[str, object]]]:
     }
 
 
-def favorite_user_ids_for_movies(*, movie_ids: Iterable[int], chunk: int = 5000) -> set[int]:
+def favorite_user_ids_for_movies(*, movie_ids: Iterable[int]) -> set[int]:
     """Users having any of these movies among their favorites."""
-    movie_ids = list(movie_ids)
-    users: set[int] = set()
-    for start in range(0, len(movie_ids), chunk):
-        rows = FavoriteMovie.objects.filter(movie_id__in=movie_ids[start : start + chunk])
-        # order_by(): without it the model's default ordering joins the DISTINCT (one row per
-        # favorite instead of per user).
-        users.update(rows.order_by().values_list("user_id", flat=True).distinct())
-    return users
+    return user_ids_for_movies(FavoriteMovie.objects.all(), movie_ids=movie_ids)
 
 
 def favorite_pairs() -> Iterator[tuple[int, int]]:

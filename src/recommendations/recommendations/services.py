@@ -1,4 +1,5 @@
-"""Building the neighbour table from everyone's favorites (``manage.py build_recommendations``).
+"""Building the neighbour table from everyone's favorites (``manage.py build_recommendations``),
+and the movies a user hides from their recommendations ("not interested").
 
 A build writes its rows under a new build id and becomes current only once they are committed;
 readers keep using the previous build meanwhile. One previous build is kept (processes may
@@ -10,18 +11,28 @@ import gzip
 import io
 import time
 from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
 
 from django.core.cache import cache
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
-from catalog.selectors import movie_content_features, movie_ids_by_tmdb_id
+from catalog.selectors import movie_content_features, movie_exists, movie_ids_by_tmdb_id
 from favorites.selectors import favorite_pairs
 from recommendations.conf import prior_path, recommendations_settings
 from recommendations.engine import ItemContent, ModelParams, Neighbours, build_neighbours
-from recommendations.models import MovieNeighbour, RecommenderBuild
+from recommendations.models import HiddenMovie, MovieNeighbour, RecommenderBuild
 from recommendations.selectors import CURRENT_BUILD_KEY, CURRENT_BUILD_TIMEOUT
+from recommendations.sources import build_positives
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import _User  # AUTH_USER_MODEL, as django-stubs resolves it
+
+
+class MovieNotFound(ObjectDoesNotExist):
+    """No such movie to hide (answered 404, as for any unknown URL id)."""
 
 
 def model_params() -> ModelParams:
@@ -37,8 +48,12 @@ def neighbour_table_build(*, log: Callable[[str], None] = lambda message: None) 
     started = time.perf_counter()
     params = model_params()
     movie_ids, years, genres = movie_content_features()
-    pairs = list(favorite_pairs())
-    log(f"read {len(movie_ids)} movies and {len(pairs)} favorites")
+    favorites = list(favorite_pairs())
+    pairs = favorites + list(build_positives())  # ratings' liked movies, as favorites
+    others = (
+        f" and {len(pairs) - len(favorites)} other positives" if len(pairs) > len(favorites) else ""
+    )
+    log(f"read {len(movie_ids)} movies and {len(favorites)} favorites{others}")
     prior, prior_weight = community_prior(site_favorites=len(pairs))
     if prior:
         log(f"community prior: {len(prior)} favorites, weight {prior_weight:.3f}")
@@ -131,3 +146,27 @@ def _flush(cursor: CursorWrapper, table: str, buffer: io.StringIO) -> None:
     cursor.cursor.copy_expert(
         f"COPY {table} (build_id, movie_id, neighbour_id, score) FROM STDIN", buffer
     )
+
+
+@transaction.atomic
+def movie_hide(*, user: "_User", movie_id: int) -> None:
+    """Hide the movie from the user's recommendations; already hidden: nothing changes.
+    ``MovieNotFound`` for an unknown movie, ``ValidationError`` past the limit."""
+    if not movie_exists(movie_id=movie_id):
+        raise MovieNotFound
+    mine = HiddenMovie.objects.filter(user_id=user.pk)
+    if mine.filter(movie_id=movie_id).exists():
+        return
+    if mine.count() >= recommendations_settings.MAX_HIDDEN_PER_USER:
+        raise ValidationError(
+            f"You cannot hide more than {recommendations_settings.MAX_HIDDEN_PER_USER} movies."
+        )
+    # get_or_create: a concurrent hide of the same movie that committed first is found again.
+    HiddenMovie.objects.get_or_create(user=user, movie_id=movie_id)
+
+
+@transaction.atomic
+def movie_restore(*, user: "_User", movie_id: int) -> None:
+    """Show the movie in the user's recommendations again; ``HiddenMovie.DoesNotExist`` if they
+    had not hidden it."""
+    HiddenMovie.objects.get(user=user, movie_id=movie_id).delete()
