@@ -228,6 +228,7 @@ def user_export_serializer() -> type[serializers.Serializer]:
 
 class AccountStatesQuerySerializer(serializers.Serializer):
     movie = serializers.CharField(
+        trim_whitespace=False,
         help_text="Movie ids separated by commas (ASCII digits), at most "
         "ACCOUNTS['ACCOUNT_STATES_MAX_MOVIES'] (100); a repeated id is answered once."
     )
