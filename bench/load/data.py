@@ -195,6 +195,26 @@ def delete_added_favorites(user_ids: list[int]) -> int:
     return deleted
 
 
+def ensure_watchlists(user_ids: list[int], *, movies: int, per_user: int = 20) -> int:
+    """Give each of these users ``per_user`` watchlist items (seeded random movies) unless they
+    have some: the cached watchlist scenario's data (the seed itself writes favorites only).
+    Through bulk_create, so no receiver runs: the pages are warmed afterwards."""
+    import random
+
+    from watchlist.models import WatchlistItem
+
+    have = set(WatchlistItem.objects.filter(user_id__in=user_ids).values_list("user_id", flat=True))
+    rng = random.Random(17)  # noqa: S311  (synthetic data)
+    rows = [
+        WatchlistItem(user_id=user_id, movie_id=movie_id)
+        for user_id in user_ids
+        if user_id not in have
+        for movie_id in rng.sample(range(1, movies + 1), min(per_user, movies))
+    ]
+    WatchlistItem.objects.bulk_create(rows, batch_size=5000, ignore_conflicts=True)
+    return len(rows)
+
+
 def argon2_cost(samples: int = 5) -> dict[str, float]:
     """Wall and CPU seconds of one Argon2 verification with the configured (default)
     parameters, measured here; the CPU time counts every thread the hash uses."""

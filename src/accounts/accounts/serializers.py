@@ -230,7 +230,7 @@ class AccountStatesQuerySerializer(serializers.Serializer):
     movie = serializers.CharField(
         trim_whitespace=False,
         help_text="Movie ids separated by commas (ASCII digits), at most "
-        "ACCOUNTS['ACCOUNT_STATES_MAX_MOVIES'] (100); a repeated id is answered once."
+        "ACCOUNTS['ACCOUNT_STATES_MAX_MOVIES'] (100); a repeated id is answered once.",
     )
 
     def validate_movie(self, text: str) -> list[int]:

@@ -5,6 +5,7 @@ catalog's functions and signals come in as arguments (``core`` imports no app)."
 
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import ValidationError
@@ -158,3 +159,34 @@ def row_ids_by_movie(
     ``ACCOUNTS['ACCOUNT_STATES']``: one query."""
     found = rows.filter(movie_id__in=movie_ids).order_by().values_list("pk", "movie_id")
     return {movie_id: {"id": pk} for pk, movie_id in found}
+
+
+def newest_with_movies(
+    rows: "models.QuerySet[M]", *, at: str, movie_fields: Iterable[str], fields: Iterable[str] = ()
+) -> "models.QuerySet[M]":
+    """A user's ``rows``, newest first by ``at`` (id as tie-break), joined to their movie with
+    only ``movie_fields`` (``catalog.items.list_item_fields("movie")``) and ``fields`` read."""
+    columns = ["id", at, "user_id", *fields, *movie_fields]
+    return rows.select_related("movie").only(*columns).order_by(f"-{at}", "-id")
+
+
+def export_rows(
+    rows: "models.QuerySet[Any]", *, at: str, fields: Iterable[str] = ()
+) -> list[dict[str, Any]]:
+    """A user's rows for their data export (``ACCOUNTS['EXPORTERS']``), oldest first: each
+    movie's id and title, ``fields``, and ``at`` (ISO 8601)."""
+    fields = list(fields)
+    found = rows.order_by(at, "id").values_list("movie_id", "movie__title", *fields, at)
+    return [
+        {
+            "movie_id": movie_id,
+            "title": title,
+            **{name: _plain(value) for name, value in zip(fields, values, strict=True)},
+            at: when.isoformat(),
+        }
+        for movie_id, title, *values, when in found
+    ]
+
+
+def _plain(value: Any) -> Any:
+    return float(value) if isinstance(value, Decimal) else value

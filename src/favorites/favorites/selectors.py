@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, QuerySet
 
 from catalog.items import list_item_fields
-from core.user_lists import row_ids_by_movie, user_ids_for_movies
+from core.user_lists import export_rows, newest_with_movies, row_ids_by_movie, user_ids_for_movies
 from favorites.models import FavoriteMovie
 
 if TYPE_CHECKING:
@@ -14,12 +14,8 @@ if TYPE_CHECKING:
 
 def favorite_list(*, user_id: int) -> QuerySet[FavoriteMovie]:
     """A user's favorites, newest first, each with the movie fields a list item shows."""
-    return (
-        FavoriteMovie.objects.filter(user_id=user_id)
-        .select_related("movie")
-        .only("id", "added_at", "user_id", *list_item_fields("movie"))
-        .order_by("-added_at", "-id")
-    )
+    mine = FavoriteMovie.objects.filter(user_id=user_id)
+    return newest_with_movies(mine, at="added_at", movie_fields=list_item_fields("movie"))
 
 
 def favorite_movie_ids(*, user: "_User") -> list[int]:
@@ -39,17 +35,8 @@ def favorite_states(*, user: "_User", movie_ids: list[int]) -> dict[int, dict[st
 def favorites_export(*, user: "_User") -> dict[str, list[dict[str, object]]]:
     """What favorites stores about the user, oldest first (the ``ACCOUNTS['EXPORTERS']``
     extension point): each movie's id and title, and when it was added."""
-    rows = (
-        FavoriteMovie.objects.filter(user=user)
-        .order_by("added_at", "id")
-        .values_list("movie_id", "movie__title", "added_at")
-    )
-    return {
-        "favorite_movies": [
-            {"movie_id": movie_id, "title": title, "added_at": added_at.isoformat()}
-            for movie_id, title, added_at in rows
-        ]
-    }
+    mine = FavoriteMovie.objects.filter(user=user)
+    return {"favorite_movies": export_rows(mine, at="added_at")}
 
 
 def favorite_user_ids_for_movies(*, movie_ids: Iterable[int]) -> set[int]:

@@ -3,7 +3,7 @@
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 
 from catalog.items import LIST_ITEM_EXAMPLE
-from core.api.schema import NOT_AUTHENTICATED, NOT_FOUND, detail_response, invalid_list_query
+from core.api.schema import NOT_FOUND, detail_response
 from ratings.services import INVALID_VALUE
 
 RATING_EXAMPLE = {
@@ -13,8 +13,6 @@ RATING_EXAMPLE = {
     "rated_at": "2026-11-25T10:30:00Z",
 }
 
-UNAUTHENTICATED = detail_response("Missing or invalid token.", **{"No token": NOT_AUTHENTICATED})
-INVALID_PAGE_RESPONSE = invalid_list_query("Invalid page or page size.")
 MOVIE_NOT_FOUND = detail_response("No such movie.", **{"Not found": NOT_FOUND})
 RATING_NOT_FOUND = detail_response(
     "No such movie, or you have not rated it: a DELETE of no rating is a 404, not idempotent.",
@@ -26,8 +24,5 @@ INVALID_VALUE_RESPONSE = OpenApiResponse(
 )
 THROTTLED = OpenApiResponse(description="Too many writes; see Retry-After.")
 
-RATING_PAGE = OpenApiExample(
-    "A page", value=RATING_EXAMPLE, response_only=True, status_codes=["200"]
-)
 SET_REQUEST = OpenApiExample("Rate", value={"value": 8.5}, request_only=True)
 SET = OpenApiExample("Rated", value=RATING_EXAMPLE, response_only=True, status_codes=["200", "201"])

@@ -5,7 +5,7 @@ from typing import TYPE_CHECKING, Any, cast
 from django.db.models import Avg, Count, QuerySet
 
 from catalog.items import list_item_fields
-from core.user_lists import user_ids_for_movies
+from core.user_lists import export_rows, newest_with_movies, user_ids_for_movies
 from ratings.conf import ratings_settings
 from ratings.models import Rating
 
@@ -15,11 +15,9 @@ if TYPE_CHECKING:
 
 def rating_list(*, user_id: int) -> QuerySet[Rating]:
     """A user's ratings, latest first, each with the movie fields a list item shows."""
-    return (
-        Rating.objects.filter(user_id=user_id)
-        .select_related("movie")
-        .only("id", "value", "rated_at", "user_id", *list_item_fields("movie"))
-        .order_by("-rated_at", "-id")
+    mine = Rating.objects.filter(user_id=user_id)
+    return newest_with_movies(
+        mine, at="rated_at", fields=["value"], movie_fields=list_item_fields("movie")
     )
 
 
@@ -75,14 +73,5 @@ def user_rating_signals(*, user_id: int) -> list[tuple[int, float]]:
 
 def ratings_export(*, user: "_User") -> dict[str, list[dict[str, object]]]:
     """The user's ratings, oldest first (``ACCOUNTS['EXPORTERS']``)."""
-    rows = (
-        Rating.objects.filter(user=user)
-        .order_by("rated_at", "id")
-        .values_list("movie_id", "movie__title", "value", "rated_at")
-    )
-    return {
-        "ratings": [
-            {"movie_id": m, "title": title, "value": float(v), "rated_at": at.isoformat()}
-            for m, title, v, at in rows
-        ]
-    }
+    mine = Rating.objects.filter(user=user)
+    return {"ratings": export_rows(mine, fields=["value"], at="rated_at")}

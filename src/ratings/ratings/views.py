@@ -1,13 +1,13 @@
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, cast
 
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.api.pagination import StrictPageNumberPagination, cached_page_response
+from core.api.user_lists import UNAUTHENTICATED, UserListView, list_schema
 from ratings import schema, selectors, services
 from ratings.cache import RATING_LISTS
 from ratings.models import Rating
@@ -33,7 +33,7 @@ class MovieRatingView(GenericAPIView):
             200: OpenApiResponse(RatingSerializer, description="Your rating, replaced."),
             201: OpenApiResponse(RatingSerializer, description="Your rating, new."),
             400: schema.INVALID_VALUE_RESPONSE,
-            401: schema.UNAUTHENTICATED,
+            401: UNAUTHENTICATED,
             404: schema.MOVIE_NOT_FOUND,
             429: schema.THROTTLED,
         },
@@ -53,7 +53,7 @@ class MovieRatingView(GenericAPIView):
         summary="Remove your rating of a movie",
         responses={
             204: OpenApiResponse(description="Removed; no body."),
-            401: schema.UNAUTHENTICATED,
+            401: UNAUTHENTICATED,
             404: schema.RATING_NOT_FOUND,
             429: schema.THROTTLED,
         },
@@ -63,33 +63,18 @@ class MovieRatingView(GenericAPIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class RatingListView(GenericAPIView):
+@extend_schema(tags=["ratings"])
+@extend_schema_view(
+    get=list_schema(
+        summary="List your ratings", serializer=RatingSerializer, example=schema.RATING_EXAMPLE
+    )
+)
+class RatingListView(UserListView):
     """The movies you rated, latest first, with your rating. Cached per user and page."""
 
-    permission_classes = [IsAuthenticated]
     serializer_class = RatingSerializer
     queryset = Rating.objects.none()  # for the schema; get_queryset does the reading
-    filter_backends: list = []
+    list_cache = RATING_LISTS
 
     def get_queryset(self):
-        return selectors.rating_list(user_id=cast("_User", self.request.user).pk)
-
-    @extend_schema(
-        tags=["ratings"],
-        summary="List your ratings",
-        responses={
-            200: RatingSerializer(many=True),
-            400: schema.INVALID_PAGE_RESPONSE,
-            401: schema.UNAUTHENTICATED,
-        },
-        examples=[schema.RATING_PAGE],
-    )
-    def get(self, request: Request) -> Response:
-        def compute() -> dict[str, Any]:
-            page = self.paginate_queryset(self.get_queryset())
-            return self.get_paginated_response(RatingSerializer(page, many=True).data).data
-
-        pagination = cast(StrictPageNumberPagination, self.paginator)  # the default class
-        return cached_page_response(
-            request, pagination, RATING_LISTS.pages(cast("_User", request.user).pk), compute
-        )
+        return selectors.rating_list(user_id=self.user_id)

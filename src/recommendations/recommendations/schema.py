@@ -33,11 +33,10 @@ PERSONAL = page_example("Personal", ITEM)
 COLD_START = page_example("Cold start", {**ITEM, "score": 0.99, "reason": "Popular on TMDB"})
 SIMILAR = page_example("Similar", {**ITEM, "reason": "Similar to The Godfather"})
 
-HIDDEN_PAGE = page_example(
-    "A page",
-    {"movie": {k: ITEM[k] for k in ("id", "title", "release_date", "description", "poster_path")},
-     "hidden_at": "2026-11-25T10:30:00Z"},
-)  # fmt: skip
+HIDDEN_ROW = {
+    "movie": {k: ITEM[k] for k in ("id", "title", "release_date", "description", "poster_path")},
+    "hidden_at": "2026-11-25T10:30:00Z",
+}
 HIDE_DONE = OpenApiResponse(description="Hidden (or already hidden); no body.")
 RESTORE_DONE = OpenApiResponse(description="Shown again; no body.")
 NOT_HIDDEN = detail_response("You have not hidden this movie.", **{"Not found": NOT_FOUND})

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from catalog.items import list_item_fields, movie_list_items
 from catalog.selectors import movie_ids_by_popularity
-from core.user_lists import user_ids_for_movies
+from core.user_lists import newest_with_movies, user_ids_for_movies
 from favorites.selectors import favorite_movie_ids, most_favorited_movie_ids
 from recommendations.conf import recommendations_settings
 from recommendations.engine import rank
@@ -125,12 +125,8 @@ def hidden_movie_ids(*, user_id: int) -> set[int]:
 
 def hidden_list(*, user_id: int) -> QuerySet[HiddenMovie]:
     """The user's hidden movies, latest first, each with the movie fields a list item shows."""
-    return (
-        HiddenMovie.objects.filter(user_id=user_id)
-        .select_related("movie")
-        .only("id", "hidden_at", "user_id", *list_item_fields("movie"))
-        .order_by("-hidden_at", "-id")
-    )
+    mine = HiddenMovie.objects.filter(user_id=user_id)
+    return newest_with_movies(mine, at="hidden_at", movie_fields=list_item_fields("movie"))
 
 
 def hidden_states(*, user: "_User", movie_ids: list[int]) -> dict[int, bool]:

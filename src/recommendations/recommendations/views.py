@@ -1,6 +1,6 @@
 from typing import TYPE_CHECKING, Any, cast
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
@@ -12,6 +12,7 @@ from rest_framework.views import APIView
 from catalog.selectors import movie_exists
 from core.api.pagination import StrictPageNumberPagination, cached_page_response
 from core.api.throttling import throttle_uncached
+from core.api.user_lists import UserListView, list_schema
 from recommendations import schema, selectors, services
 from recommendations.cache import HIDDEN, RecommendationPages
 from recommendations.models import HiddenMovie
@@ -114,36 +115,21 @@ class HideMovieView(APIView):
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-class HiddenMovieListView(GenericAPIView):
+@extend_schema(tags=["recommendations"])
+@extend_schema_view(
+    get=list_schema(
+        summary="Your hidden movies", serializer=HiddenMovieSerializer, example=schema.HIDDEN_ROW
+    )
+)
+class HiddenMovieListView(UserListView):
     """The movies you hid from your recommendations, latest first. Cached per user and page."""
 
-    permission_classes = [IsAuthenticated]
     serializer_class = HiddenMovieSerializer
     queryset = HiddenMovie.objects.none()  # for the schema; get_queryset does the reading
-    filter_backends: list = []
+    list_cache = HIDDEN
 
     def get_queryset(self):
-        return selectors.hidden_list(user_id=cast("_User", self.request.user).pk)
-
-    @extend_schema(
-        tags=["recommendations"],
-        summary="Your hidden movies",
-        responses={
-            200: HiddenMovieSerializer(many=True),
-            400: schema.INVALID_PAGE_RESPONSE,
-            401: schema.UNAUTHENTICATED,
-        },
-        examples=[schema.HIDDEN_PAGE],
-    )
-    def get(self, request: Request) -> Response:
-        def compute() -> dict[str, Any]:
-            page = self.paginate_queryset(self.get_queryset())
-            return self.get_paginated_response(HiddenMovieSerializer(page, many=True).data).data
-
-        pagination = cast(StrictPageNumberPagination, self.paginator)  # the default class
-        return cached_page_response(
-            request, pagination, HIDDEN.pages(cast("_User", request.user).pk), compute
-        )
+        return selectors.hidden_list(user_id=self.user_id)
 
 
 class RestoreMovieView(APIView):

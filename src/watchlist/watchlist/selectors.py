@@ -4,7 +4,7 @@ from typing import TYPE_CHECKING
 from django.db.models import QuerySet
 
 from catalog.items import list_item_fields
-from core.user_lists import row_ids_by_movie, user_ids_for_movies
+from core.user_lists import export_rows, newest_with_movies, row_ids_by_movie, user_ids_for_movies
 from watchlist.models import WatchlistItem
 
 if TYPE_CHECKING:
@@ -13,12 +13,8 @@ if TYPE_CHECKING:
 
 def watchlist_list(*, user_id: int) -> QuerySet[WatchlistItem]:
     """A user's watchlist, newest first, each with the movie fields a list item shows."""
-    return (
-        WatchlistItem.objects.filter(user_id=user_id)
-        .select_related("movie")
-        .only("id", "added_at", "user_id", *list_item_fields("movie"))
-        .order_by("-added_at", "-id")
-    )
+    mine = WatchlistItem.objects.filter(user_id=user_id)
+    return newest_with_movies(mine, at="added_at", movie_fields=list_item_fields("movie"))
 
 
 def watchlist_user_ids_for_movies(*, movie_ids: Iterable[int]) -> set[int]:
@@ -40,14 +36,5 @@ def watchlist_signals(*, user_id: int) -> list[tuple[int, float]]:
 
 def watchlist_export(*, user: "_User") -> dict[str, list[dict[str, object]]]:
     """The user's watchlist, oldest first (``ACCOUNTS['EXPORTERS']``)."""
-    rows = (
-        WatchlistItem.objects.filter(user=user)
-        .order_by("added_at", "id")
-        .values_list("movie_id", "movie__title", "added_at")
-    )
-    return {
-        "watchlist": [
-            {"movie_id": movie_id, "title": title, "added_at": added_at.isoformat()}
-            for movie_id, title, added_at in rows
-        ]
-    }
+    mine = WatchlistItem.objects.filter(user=user)
+    return {"watchlist": export_rows(mine, at="added_at")}
