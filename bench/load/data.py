@@ -99,15 +99,20 @@ def seed(data: DataSet, *, recommendations: bool = True) -> dict[str, float]:
 
 
 def access_tokens(user_ids: Iterable[int]) -> dict[int, str]:
-    """A signed access token per user, made here (no login, no database)."""
-    from rest_framework_simplejwt.settings import api_settings
+    """A signed access token per user, made here (no login): simplejwt's ``for_user`` claims
+    (the password digest that CHECK_REVOKE_TOKEN checks) and the user's token version, from one
+    query."""
+    from django.contrib.auth import get_user_model
     from rest_framework_simplejwt.tokens import AccessToken
 
+    from accounts.tokens import VERSION_CLAIM
+
+    users = get_user_model().objects.filter(pk__in=list(user_ids))
     tokens = {}
-    for user_id in user_ids:
-        token = AccessToken()
-        token[api_settings.USER_ID_CLAIM] = str(user_id)
-        tokens[user_id] = str(token)
+    for user in users.only("id", "password", "token_version"):
+        token = AccessToken.for_user(user)
+        token[VERSION_CLAIM] = user.token_version
+        tokens[user.pk] = str(token)
     return tokens
 
 

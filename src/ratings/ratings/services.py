@@ -22,11 +22,11 @@ class MovieNotFound(ObjectDoesNotExist):
 
 
 def rating_value(raw: Any) -> Decimal:
-    """``raw`` as a rating if it is a JSON number (not a bool, not a string) from 0.5 to 10 in
-    steps of 0.5; else ``ValidationError``."""
-    if isinstance(raw, bool) or not isinstance(raw, int | float):
+    """``raw`` as a rating if it is a number (a JSON number: not a bool, not a string; or a
+    Decimal) from 0.5 to 10 in steps of 0.5; else ``ValidationError``."""
+    if isinstance(raw, bool) or not isinstance(raw, int | float | Decimal):
         raise ValidationError(INVALID_VALUE, code="invalid")
-    if isinstance(raw, float) and not math.isfinite(raw):
+    if not isinstance(raw, int) and not math.isfinite(raw):  # NaN compares as nothing
         raise ValidationError(INVALID_VALUE, code="invalid")
     if not LOWEST <= raw <= HIGHEST:  # compared before converting: 10**400 is no Decimal trap
         raise ValidationError(INVALID_VALUE, code="invalid")

@@ -43,7 +43,9 @@ class MovieRatingView(GenericAPIView):
         body = RatingSetSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         rating, created = services.rating_set(
-            user=cast("_User", request.user), movie_id=movie_id, value=request.data["value"]
+            user=cast("_User", request.user),
+            movie_id=movie_id,
+            value=body.validated_data["value"],
         )
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(RatingSerializer(rating).data, status=code)
