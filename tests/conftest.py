@@ -16,9 +16,9 @@ from tests.accounts.factories import UserFactory
 # the suites without it): not collected then.
 NEEDS = {
     "watchlist": ["watchlist", "recommendations/test_signals.py", "project/test_idor_signals.py",
-                  "project/test_account_states.py"],
+                  "project/test_account_states.py", "project/test_account_data_signals.py"],
     "ratings": ["ratings", "recommendations/test_signals.py", "project/test_idor_signals.py",
-                "project/test_account_states.py"],
+                "project/test_account_states.py", "project/test_account_data_signals.py"],
 }  # fmt: skip
 HERE = Path(__file__).parent
 

@@ -327,6 +327,7 @@ ACCOUNTS = {
         "favorites": "favorites.selectors.favorites_export",
         "watchlist": "watchlist.selectors.watchlist_export",
         "ratings": "ratings.selectors.ratings_export",
+        "recommendations": "recommendations.selectors.hidden_export",
     },
     # GET /api/account-states/: each app's part of a user's relationship with movies.
     "ACCOUNT_STATES": {

@@ -222,6 +222,11 @@ EXPORT_EXAMPLE = OpenApiExample(
                 }
             ]
         },
+        "recommendations": {
+            "hidden_movies": [
+                {"movie_id": 2, "title": "Heat", "hidden_at": "2026-12-01T10:09:00+00:00"}
+            ]
+        },
     },
     response_only=True,
 )

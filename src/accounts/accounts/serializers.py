@@ -246,17 +246,25 @@ class AccountStatesQuerySerializer(serializers.Serializer):
         return unique  # type: ignore[return-value]  # no None left: checked above
 
 
-class _RowSerializer(serializers.Serializer):
-    id = serializers.IntegerField(help_text="The row's id, for its DELETE.")
+@extend_schema_field(
+    {
+        "type": "object",
+        "nullable": True,
+        "properties": {"id": {"type": "integer", "description": "The row's id, for its DELETE."}},
+        "required": ["id"],
+    }
+)
+class _RowField(serializers.JSONField):
+    """``{"id": <row id>}``, or null when the movie is not in that list."""
 
 
 # The parts the schema knows by name; others are described as any JSON value.
 _KNOWN_PARTS = {
-    "favorite": lambda: _RowSerializer(
-        allow_null=True, help_text="Your favorite (its id: DELETE /api/favorite-movies/<id>/)."
+    "favorite": lambda: _RowField(
+        help_text="Your favorite (its id: DELETE /api/favorite-movies/<id>/), or null."
     ),
-    "watchlist": lambda: _RowSerializer(
-        allow_null=True, help_text="Your watchlist item (its id: DELETE /api/watchlist/<id>/)."
+    "watchlist": lambda: _RowField(
+        help_text="Your watchlist item (its id: DELETE /api/watchlist/<id>/), or null."
     ),
     "rating": lambda: serializers.FloatField(allow_null=True, help_text="Your rating, or null."),
     "hidden": lambda: serializers.BooleanField(help_text="Hidden from your recommendations."),

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from catalog.items import list_item_fields, movie_list_items
 from catalog.selectors import movie_ids_by_popularity
-from core.user_lists import newest_with_movies, user_ids_for_movies
+from core.user_lists import export_rows, newest_with_movies, user_ids_for_movies
 from favorites.selectors import favorite_movie_ids, most_favorited_movie_ids
 from recommendations.conf import recommendations_settings
 from recommendations.engine import rank
@@ -134,6 +134,11 @@ def hidden_states(*, user: "_User", movie_ids: list[int]) -> dict[int, bool]:
     (``ACCOUNTS['ACCOUNT_STATES']``): one query."""
     rows = HiddenMovie.objects.filter(user=user, movie_id__in=movie_ids).order_by()
     return dict.fromkeys(rows.values_list("movie_id", flat=True), True)
+
+
+def hidden_export(*, user: "_User") -> dict[str, list[dict[str, object]]]:
+    """The movies the user hid, oldest first (``ACCOUNTS['EXPORTERS']``)."""
+    return {"hidden_movies": export_rows(HiddenMovie.objects.filter(user=user), at="hidden_at")}
 
 
 def hidden_user_ids_for_movies(*, movie_ids: Iterable[int]) -> set[int]:
