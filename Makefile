@@ -3,9 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
-APPS := core accounts catalog favorites recommendations tmdb project
+APPS := core accounts catalog favorites watchlist ratings recommendations tmdb project
 # The distributions under src/, in dependency order.
-DISTS := core tmdb catalog favorites recommendations accounts
+DISTS := core tmdb catalog favorites watchlist ratings recommendations accounts
 HOST ?= 127.0.0.1
 PORT ?= 8000
 

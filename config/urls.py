@@ -2,6 +2,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 from csp.decorators import csp
+from django.apps import apps
 from django.conf import settings
 from django.contrib import admin
 from django.urls import URLPattern, URLResolver, include, path, re_path
@@ -30,11 +31,11 @@ def with_policy(
     return patterns
 
 
+# The apps' URLs, each app's only while it is installed (watchlist and ratings may be left out).
+APP_URLS = ["accounts", "catalog", "favorites", "watchlist", "ratings", "recommendations"]
+
 api_patterns: list[URLPattern | URLResolver] = [
-    path("", include("accounts.urls")),
-    path("", include("catalog.urls")),
-    path("", include("favorites.urls")),
-    path("", include("recommendations.urls")),
+    *(path("", include(f"{app}.urls")) for app in APP_URLS if apps.is_installed(app)),
     path("health/", HealthView.as_view(), name="health"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's init script as a file (?script), so no inline script.

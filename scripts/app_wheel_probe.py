@@ -253,6 +253,29 @@ def check_favorites() -> None:
     expect(page["count"] == 1, f"after one POST: {page}")
 
 
+def check_watchlist() -> None:
+    import_all("watchlist")
+    call("get", "/api/watchlist/", expect_status=(401, 403))
+    auth = probe_user()
+    movie_id = some_movie_id()
+    call("post", "/api/watchlist/", data={"movie_id": movie_id}, auth=auth, expect_status=(201,))
+    page = call("get", "/api/watchlist/", auth=auth, expect_status=(200,))
+    expect(page["count"] == 1, f"after one POST: {page}")
+
+
+def check_ratings() -> None:
+    import_all("ratings")
+    auth = probe_user()
+    movie_id = some_movie_id()
+    url = f"/api/movies/{movie_id}/rating/"
+    call("put", url, data={"value": 11}, auth=auth, expect_status=(400,))
+    call("put", url, data={"value": 8.5}, auth=auth, expect_status=(201,))
+    page = call("get", "/api/ratings/", auth=auth, expect_status=(200,))
+    expect(page["count"] == 1, f"after one PUT: {page}")
+    movie = call("get", f"/api/movies/{movie_id}/", expect_status=(200,))
+    expect(movie.get("rating_count") == 1, f"detail without the site's rating: {movie}")
+
+
 def check_recommendations() -> None:
     import_all("recommendations")
     body = call("get", "/api/movies/2147483000/similar/", expect_status=(404,))
@@ -261,8 +284,12 @@ def check_recommendations() -> None:
     page = call("get", f"/api/movies/{movie_id}/similar/", expect_status=(200,))
     expect(isinstance(page.get("results"), list), f"similar: no results list: {page}")
     call("get", "/api/recommendations/", expect_status=(401, 403))
-    page = call("get", "/api/recommendations/", auth=probe_user(), expect_status=(200,))
+    auth = probe_user()
+    page = call("get", "/api/recommendations/", auth=auth, expect_status=(200,))
     expect(isinstance(page.get("results"), list), f"recommendations: no results list: {page}")
+    call("delete", f"/api/recommendations/{movie_id}/", auth=auth, expect_status=(204,))
+    hidden = call("get", "/api/recommendations/hidden/", auth=auth, expect_status=(200,))
+    expect(hidden["count"] == 1, f"after one hide: {hidden}")
 
 
 def check_accounts() -> None:

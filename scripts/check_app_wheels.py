@@ -161,13 +161,42 @@ CHECKS: dict[str, list[Stage]] = {
             commands=[["load_demo_catalog"]],
         )
     ],
+    "watchlist": [
+        Stage(
+            "movies-watchlist",
+            [*CATALOG_APPS, "watchlist"],
+            probe="watchlist",
+            settings={
+                "REST_FRAMEWORK": rest_framework(filters=True, scopes=("watchlist_write",)),
+                "TMDB": TMDB,
+            },
+            includes=["catalog.urls", "watchlist.urls"],
+            commands=[["load_demo_catalog"]],
+        )
+    ],
+    "ratings": [
+        Stage(
+            "movies-ratings",
+            [*CATALOG_APPS, "ratings"],
+            probe="ratings",
+            settings={
+                "REST_FRAMEWORK": rest_framework(filters=True, scopes=("ratings_write",)),
+                "TMDB": TMDB,
+                "CATALOG": {"DETAIL_EXTRAS": ["ratings.serializers.MovieRatingsSerializer"]},
+            },
+            includes=["catalog.urls", "ratings.urls"],
+            commands=[["load_demo_catalog"]],
+        )
+    ],
     "recommendations": [
         Stage(
             "movies-recommendations",
             [*CATALOG_APPS, "favorites", "recommendations"],
             probe="recommendations",
             settings={
-                "REST_FRAMEWORK": rest_framework(filters=True, scopes=("favorites_write",)),
+                "REST_FRAMEWORK": rest_framework(
+                    filters=True, scopes=("favorites_write", "recommendations_write")
+                ),
                 "TMDB": TMDB,
                 # 5 neighbours a movie instead of 100: the build over the demo catalog writes
                 # 50k rows to SQLite, not a million (28 s).
@@ -205,7 +234,16 @@ CHECKS: dict[str, list[Stage]] = {
     ],
 }
 # The heaviest first, so two workers finish together.
-ORDER = ["recommendations", "favorites", "catalog", "accounts", "core", "tmdb"]
+ORDER = [
+    "recommendations",
+    "favorites",
+    "watchlist",
+    "ratings",
+    "catalog",
+    "accounts",
+    "core",
+    "tmdb",
+]
 
 SETTINGS_HEAD = '''\
 """Minimal project for {requirement}, written by scripts/check_app_wheels.py."""

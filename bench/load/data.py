@@ -99,15 +99,20 @@ def seed(data: DataSet, *, recommendations: bool = True) -> dict[str, float]:
 
 
 def access_tokens(user_ids: Iterable[int]) -> dict[int, str]:
-    """A signed access token per user, made here (no login, no database)."""
-    from rest_framework_simplejwt.settings import api_settings
+    """A signed access token per user, made here (no login): simplejwt's ``for_user`` claims
+    (the password digest that CHECK_REVOKE_TOKEN checks) and the user's token version, from one
+    query."""
+    from django.contrib.auth import get_user_model
     from rest_framework_simplejwt.tokens import AccessToken
 
+    from accounts.tokens import VERSION_CLAIM
+
+    users = get_user_model().objects.filter(pk__in=list(user_ids))
     tokens = {}
-    for user_id in user_ids:
-        token = AccessToken()
-        token[api_settings.USER_ID_CLAIM] = str(user_id)
-        tokens[user_id] = str(token)
+    for user in users.only("id", "password", "token_version"):
+        token = AccessToken.for_user(user)
+        token[VERSION_CLAIM] = user.token_version
+        tokens[user.pk] = str(token)
     return tokens
 
 
@@ -193,6 +198,26 @@ def delete_added_favorites(user_ids: list[int]) -> int:
     deleted, _ = added.delete()
     bump_user_versions(user_ids)
     return deleted
+
+
+def ensure_watchlists(user_ids: list[int], *, movies: int, per_user: int = 20) -> int:
+    """Give each of these users ``per_user`` watchlist items (seeded random movies) unless they
+    have some: the cached watchlist scenario's data (the seed itself writes favorites only).
+    Through bulk_create, so no receiver runs: the pages are warmed afterwards."""
+    import random
+
+    from watchlist.models import WatchlistItem
+
+    have = set(WatchlistItem.objects.filter(user_id__in=user_ids).values_list("user_id", flat=True))
+    rng = random.Random(17)  # noqa: S311  (synthetic data)
+    rows = [
+        WatchlistItem(user_id=user_id, movie_id=movie_id)
+        for user_id in user_ids
+        if user_id not in have
+        for movie_id in rng.sample(range(1, movies + 1), min(per_user, movies))
+    ]
+    WatchlistItem.objects.bulk_create(rows, batch_size=5000, ignore_conflicts=True)
+    return len(rows)
 
 
 def argon2_cost(samples: int = 5) -> dict[str, float]:

@@ -68,7 +68,7 @@ class Context:
 class Scenario:
     key: str
     name: str
-    group: str  # ceiling, movies, favorites, writes, auth, recommendations
+    group: str  # ceiling, movies, favorites, watchlist, writes, auth, recommendations
     build: Callable[[Context, int], list[Request]]  # (context, connections) -> requests
     read: bool = True  # a read scenario (the p99 target applies)
     server: str = "api"  # or "bare"
@@ -225,6 +225,32 @@ def _token_refresh(ctx: Context, connections: int) -> list[Request]:
     ]
 
 
+# Watchlist and account states (the per-user parts of #17).
+
+
+def _watchlist_cached(ctx: Context, connections: int) -> list[Request]:
+    users = ctx.hot_users(HOT_USERS)
+    return [Request("GET", "/api/watchlist/", t) for t in ctx.tokens(users)]
+
+
+def _warm_watchlist(ctx: Context) -> None:
+    data.ensure_watchlists(ctx.hot_users(HOT_USERS), movies=ctx.data.movies)
+    data.delete_keys("*:watchlist_*_page_*")  # bulk_create bumped nothing
+    send_once(ctx.api_url, _watchlist_cached(ctx, 1))
+
+
+def _account_states(ctx: Context, connections: int) -> list[Request]:
+    """A grid of 20 movies per request (what a page of the catalog shows), for hot users:
+    uncached, one query per part (favorites, watchlist, ratings, hidden)."""
+    users = ctx.hot_users(HOT_USERS)
+    rng = _rng(23)
+    requests = []
+    for token in ctx.tokens(users):
+        ids = ",".join(str(m) for m in rng.sample(range(1, ctx.data.movies + 1), 20))
+        requests.append(Request("GET", f"/api/account-states/?movie={ids}", token))
+    return requests
+
+
 # Recommendations.
 
 
@@ -298,6 +324,24 @@ SCENARIOS = [
         prepare=_undo_writes,
         cleanup=_undo_writes,
         notes="POST then DELETE of the new id, alternating",
+    ),
+    Scenario(
+        "watchlist_cached",
+        "watchlist list (cached)",
+        "watchlist",
+        _watchlist_cached,
+        prepare=_warm_watchlist,
+        notes="20 items per user, seeded for the hot users before the run",
+    ),
+    Scenario(
+        "account_states",
+        "account states, 20 movies",
+        "watchlist",
+        _account_states,
+        prepare=lambda ctx: data.ensure_watchlists(
+            ctx.hot_users(HOT_USERS), movies=ctx.data.movies
+        ),
+        notes="not cached: 4 indexed queries",
     ),
     Scenario(
         "recommendations_cached",

@@ -37,6 +37,8 @@ INSTALLED_APPS = [
     "tmdb",
     "catalog",
     "favorites",
+    "watchlist",
+    "ratings",
     "recommendations",
 ]
 
@@ -196,6 +198,9 @@ REST_FRAMEWORK = {
         # (each address also gets ACCOUNTS['PASSWORD_RESET_EMAILS_PER_HOUR'] e-mails at most).
         "password_reset": env("THROTTLE_PASSWORD_RESET_RATE", default="5/min"),
         "favorites_write": env("THROTTLE_FAVORITES_WRITE_RATE", default="120/min"),
+        "watchlist_write": env("THROTTLE_WATCHLIST_WRITE_RATE", default="120/min"),
+        "ratings_write": env("THROTTLE_RATINGS_WRITE_RATE", default="120/min"),
+        "recommendations_write": env("THROTTLE_RECOMMENDATIONS_WRITE_RATE", default="120/min"),
         # Anonymous clients' reads the cache does not answer, per address (throttle_uncached).
         "anon": env("THROTTLE_ANON_RATE", default="1200/min"),
     },
@@ -318,7 +323,19 @@ ACCOUNTS = {
     "COOKIE_TOKENS_IN_BODY": env.bool("JWT_COOKIE_TOKENS_IN_BODY", default=True),
     "ROTATE_REFRESH_TOKENS": env.bool("JWT_ROTATE_REFRESH_TOKENS", default=None),
     "FAVORITE_MOVIE_IDS": "favorites.selectors.favorite_movie_ids",
-    "EXPORTERS": {"favorites": "favorites.selectors.favorites_export"},
+    "EXPORTERS": {
+        "favorites": "favorites.selectors.favorites_export",
+        "watchlist": "watchlist.selectors.watchlist_export",
+        "ratings": "ratings.selectors.ratings_export",
+        "recommendations": "recommendations.selectors.hidden_export",
+    },
+    # GET /api/account-states/: each app's part of a user's relationship with movies.
+    "ACCOUNT_STATES": {
+        "favorite": "favorites.selectors.favorite_states",
+        "watchlist": "watchlist.selectors.watchlist_states",
+        "rating": "ratings.selectors.rating_states",
+        "hidden": "recommendations.selectors.hidden_states",
+    },
     "PASSWORD_RESET_URL": env(
         "PASSWORD_RESET_URL", default="http://localhost:5173/reset-password?uid={uid}&token={token}"
     ),
@@ -327,6 +344,23 @@ ACCOUNTS = {
         "EMAIL_VERIFY_URL", default="http://localhost:5173/verify-email?uid={uid}&token={token}"
     ),
     "LOGIN_REQUIRES_VERIFIED_EMAIL": env.bool("LOGIN_REQUIRES_VERIFIED_EMAIL", default=False),
+}
+
+CATALOG = {"DETAIL_EXTRAS": ["ratings.serializers.MovieRatingsSerializer"]}
+
+# Entries of apps that are not installed are skipped (core.conf.installed_paths). PRIOR_FILE: a
+# community prior of co-favorites for the neighbour build, a user_id,tmdb_id CSV
+# (docs/recommendations.md); relative paths are inside the recommendations package. None by
+# default: the bundled MovieLens one ("prior/movielens-cofavorites.csv.gz") is licensed for
+# non-commercial use only, so a deployment that may use it (or ships its own) opts in here.
+RECOMMENDATIONS: dict[str, object] = {
+    "PRIOR_FILE": env("RECOMMENDATIONS_PRIOR_FILE", default="") or None,
+    "BUILD_SIGNALS": ["ratings.selectors.rating_signals"],
+    "USER_SIGNALS": [
+        "watchlist.selectors.watchlist_signals",
+        "ratings.selectors.user_rating_signals",
+    ],
+    "USER_NAMESPACES": ["watchlist.cache.user_namespace", "ratings.cache.user_namespace"],
 }
 
 TMDB = {
@@ -344,12 +378,6 @@ TMDB = {
     "RATE_LIMIT_PER_SECOND": env.float("TMDB_RATE_LIMIT_PER_SECOND", default=20.0),
     "LANGUAGE": env("TMDB_LANGUAGE", default="en-US"),
 }
-
-# Recommendations: a community prior of co-favorites for the neighbour build, a user_id,tmdb_id
-# CSV (docs/recommendations.md); relative paths are inside the recommendations package. None by
-# default: the bundled MovieLens one ("prior/movielens-cofavorites.csv.gz") is licensed for
-# non-commercial use only, so a deployment that may use it (or ships its own) opts in here.
-RECOMMENDATIONS = {"PRIOR_FILE": env("RECOMMENDATIONS_PRIOR_FILE", default="") or None}
 
 LOGGING = {
     "version": 1,

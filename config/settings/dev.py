@@ -3,7 +3,7 @@
 from csp.constants import SELF, UNSAFE_INLINE
 
 from .base import *
-from .base import REST_FRAMEWORK, STRICT_CSP, env
+from .base import RECOMMENDATIONS, REST_FRAMEWORK, STRICT_CSP, env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"].append("rest_framework.renderers.BrowsableAPIRenderer")
@@ -30,6 +30,7 @@ EMAIL_BACKEND = env("EMAIL_BACKEND", default="django.core.mail.backends.console.
 # (non-commercial use only: off unless opted in under base and production settings). An empty
 # RECOMMENDATIONS_PRIOR_FILE turns it off here too.
 RECOMMENDATIONS = {
+    **RECOMMENDATIONS,
     "PRIOR_FILE": env("RECOMMENDATIONS_PRIOR_FILE", default="prior/movielens-cofavorites.csv.gz")
-    or None
+    or None,
 }

@@ -51,3 +51,10 @@ def tmdb(fake_tmdb: FakeTMDB) -> Iterator[TMDBClient]:
         rate_limit_per_second=1000.0,
     ) as client:
         yield client
+
+
+@pytest.fixture(autouse=True)
+def _catalog_detail_alone(settings):
+    """The catalog's own detail: no other app's extras (ratings adds its average in the
+    project; tests/ratings checks it there)."""
+    settings.CATALOG = {**getattr(settings, "CATALOG", {}), "DETAIL_EXTRAS": []}

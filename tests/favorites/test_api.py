@@ -1,3 +1,4 @@
+import dataclasses
 import datetime
 
 import pytest
@@ -6,6 +7,7 @@ from django.utils import timezone
 
 from favorites import services
 from favorites.models import FavoriteMovie
+from favorites.views import FavoriteMovieViewSet
 from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
 from tests.catalog.factories import GenreFactory, MovieFactory
 from tests.conftest import client_for
@@ -83,14 +85,15 @@ def test_add_lost_to_a_concurrent_add_is_400_already_in_favorites(auth_client, u
     """Another request adds the same movie between this one's read and its INSERT: the unique
     constraint decides, and the answer is the same as for a movie already there."""
     movie = MovieFactory()
-    read = services.movie_for_list
+    read = services.FAVORITES.find_movie
 
     def read_then_lose_the_race(**kwargs):
         found = read(**kwargs)
         FavoriteMovie.objects.create(user=user, movie=movie)
         return found
 
-    monkeypatch.setattr(services, "movie_for_list", read_then_lose_the_race)
+    racing = dataclasses.replace(services.FAVORITES, find_movie=read_then_lose_the_race)
+    monkeypatch.setattr(FavoriteMovieViewSet, "user_list", racing)
     response = auth_client.post(LIST, {"movie_id": movie.id}, format="json")
 
     assert response.status_code == 400

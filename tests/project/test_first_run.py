@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.test import override_settings
 
@@ -17,14 +18,17 @@ from tests.conftest import client_for
 from tests.project.chromium import CHROMEDRIVER, CHROMIUM
 
 SCREENSHOT = Path(__file__).resolve().parents[2] / "docs" / "img" / "first-run.png"
-DEV_RECOMMENDATIONS = {"PRIOR_FILE": "prior/movielens-cofavorites.csv.gz"}
+DEV_PRIOR = "prior/movielens-cofavorites.csv.gz"
 
 
 @pytest.fixture(scope="module")
 def first_run(django_db_setup, django_db_blocker):
     """`make run`'s data steps (migrate is the test database's) with the development settings'
     prior, as config/settings/dev.py has it: run once for the module, committed, then removed."""
-    with django_db_blocker.unblock(), override_settings(RECOMMENDATIONS=DEV_RECOMMENDATIONS):
+    with (
+        django_db_blocker.unblock(),
+        override_settings(RECOMMENDATIONS={**settings.RECOMMENDATIONS, "PRIOR_FILE": DEV_PRIOR}),
+    ):
         call_command("load_demo_catalog", "--if-empty", verbosity=0)
         call_command(
             "build_recommendations", "--if-stale", stdout=io.StringIO(), stderr=io.StringIO()

@@ -12,8 +12,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from core import versioned_cache
-from favorites.cache import user_namespace as favorites_namespace
+from core.conf import installed_paths
 from recommendations import selectors, services
+from recommendations.cache import user_versions
+from recommendations.conf import recommendations_settings
 from recommendations.services import neighbour_table_build
 from tests.accounts.factories import UserFactory
 from tests.catalog.factories import MovieFactory
@@ -32,6 +34,11 @@ pytestmark = pytest.mark.django_db
 
 def settings_module_uses_locmem() -> bool:
     return django_settings.CACHES["default"]["BACKEND"].endswith("LocMemCache")
+
+
+def signal_sources() -> int:
+    """The queries of RECOMMENDATIONS['USER_SIGNALS'] (one per installed app's source)."""
+    return len(installed_paths(recommendations_settings.USER_SIGNALS))
 
 
 def similar(movie_id) -> str:
@@ -270,17 +277,18 @@ def test_second_get_is_a_cached_page(planted, user, django_assert_num_queries, m
     FavoriteMovieFactory(user=user, movie=planted.a)
     build = neighbour_table_build()
 
-    # favorites, neighbours, recently favorited, TMDB popularity, page movies
-    with django_assert_num_queries(5):
+    # favorites, the other signals (watchlist, ratings), hidden movies, neighbours, recently
+    # favorited, TMDB popularity, page movies
+    with django_assert_num_queries(6 + signal_sources()):
         first = client.get(RECOMMENDATIONS).json()
     calls = record_cache_calls(monkeypatch, versioned_cache, selectors)
     with django_assert_num_queries(0):
         second = client.get(RECOMMENDATIONS).json()
 
     assert second == first
-    assert calls == ["get_many"]  # build, favorites and movies versions, and the page together
+    assert calls == ["get_many"]  # build, the user's and movies versions, and the page together
     key = f"recommendations_{user.id}_build_{build.pk}"  # the picks, for the other pages
-    picks = versioned_cache.read([favorites_namespace(user.id)], [key]).entry(key)
+    picks = versioned_cache.read(user_versions(user.id), [key]).entry(key)
     assert [pick.movie_id for pick in picks[:2]] == ids(first["results"])[:2]
 
 
@@ -311,7 +319,8 @@ def test_cache_is_invalidated_by_the_users_favorites_only(planted, user, django_
         client.get(RECOMMENDATIONS)
 
     FavoriteMovieFactory(user=user, movie=planted.e)  # this user's change
-    with django_assert_num_queries(3):  # favorites, neighbours, page (popular cached)
+    # favorites, the other signals, hidden, neighbours, page (popular cached)
+    with django_assert_num_queries(4 + signal_sources()):
         items = client.get(RECOMMENDATIONS, {"page_size": 100}).json()["results"]
     assert planted.e.id not in ids(items)
     assert planted.d.id in ids(personal(items))
@@ -402,7 +411,9 @@ def test_query_count_is_constant_in_the_number_of_favorites(
             FavoriteMovieFactory(user=fan, movie=movie)
     neighbour_table_build()
 
-    with django_assert_num_queries(6):
+    # The 6 of favorites alone, plus hidden movies and one per other installed signal
+    # (watchlist, ratings).
+    with django_assert_num_queries(7 + signal_sources()):
         response = auth_client.get(RECOMMENDATIONS)
 
     assert response.status_code == 200

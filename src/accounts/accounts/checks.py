@@ -3,6 +3,7 @@ from django.core.checks import CheckMessage, Error, Tags, register
 
 from accounts.conf import accounts_settings
 from core.checks import Rule, import_problem, non_negative_int, one_of, settings_messages
+from core.conf import installed_entries
 
 RULES = [
     Rule(("COOKIE_SAMESITE",), one_of("Lax", "Strict", "None"), "must be Lax, Strict or None",
@@ -19,6 +20,14 @@ RULES = [
     Rule(("EXPORTERS",),
          lambda value: isinstance(value, dict) and all(isinstance(p, str) for p in value.values()),
          "must map part names to dotted paths", "accounts.E012"),
+    Rule(("ACCOUNT_STATES",),
+         lambda value: isinstance(value, dict) and all(isinstance(p, str) for p in value.values()),
+         "must map part names to dotted paths", "accounts.E012"),
+    Rule(("ACCOUNT_STATE_ABSENT",), lambda value: isinstance(value, dict), "must be a dict",
+         "accounts.E012"),
+    Rule(("ACCOUNT_STATES_MAX_MOVIES",), lambda value: isinstance(value, int)
+         and not isinstance(value, bool) and 1 <= value <= 1000, "must be from 1 to 1000",
+         "accounts.E010"),
     Rule(("ROTATE_REFRESH_TOKENS",), lambda value: value is None or isinstance(value, bool),
          "must be None, True or False", "accounts.E005"),
 ]  # fmt: skip
@@ -51,16 +60,18 @@ def check_accounts_settings(app_configs, **kwargs) -> list[CheckMessage]:
                 id="accounts.E002",
             )
         )
-    exporters = accounts_settings.user_settings.get("EXPORTERS")
-    for part, dotted in exporters.items() if isinstance(exporters, dict) else ():
-        if problem := import_problem(dotted):
-            messages.append(
-                Error(
-                    f"ACCOUNTS['EXPORTERS'][{part!r}] cannot be imported: {problem}",
-                    hint="Point it to a function f(*, user) -> dict.",
-                    id="accounts.E013",
+    for name, signature in (("EXPORTERS", "f(*, user) -> dict"),
+                            ("ACCOUNT_STATES", "f(*, user, movie_ids) -> dict")):  # fmt: skip
+        entries = accounts_settings.user_settings.get(name)
+        for part, dotted in installed_entries(entries).items() if isinstance(entries, dict) else ():
+            if problem := import_problem(dotted):
+                messages.append(
+                    Error(
+                        f"ACCOUNTS[{name!r}][{part!r}] cannot be imported: {problem}",
+                        hint=f"Point it to a function {signature}.",
+                        id="accounts.E013",
+                    )
                 )
-            )
     csrf_cross_site = settings.CSRF_COOKIE_SAMESITE == "None" and settings.CSRF_COOKIE_SECURE
     if accounts_settings.JWT_COOKIE_MODE and cross_site and not csrf_cross_site:
         messages.append(

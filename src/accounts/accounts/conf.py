@@ -40,6 +40,15 @@ DEFAULTS = {
     # function f(*, user) -> dict of what that app stores about the user (the extension point
     # through which other apps, favorites among them, add their data).
     "EXPORTERS": {},
+    # What GET /api/account-states/ answers per movie: {"<part>": "dotted.path"}, each a function
+    # f(*, user, movie_ids) -> {movie id: value} for the movies that part knows of (the extension
+    # point of favorites, watchlist, ratings and recommendations' hidden movies). An entry whose
+    # app is not installed contributes nothing. ACCOUNT_STATE_ABSENT: a part's value for the
+    # other movies (None when not named).
+    "ACCOUNT_STATES": {},
+    "ACCOUNT_STATE_ABSENT": {"hidden": False},
+    # Most movies one account-states request may ask about.
+    "ACCOUNT_STATES_MAX_MOVIES": 100,
 }
 
 accounts_settings = AppSettings("ACCOUNTS", DEFAULTS, import_strings=["FAVORITE_MOVIE_IDS"])

@@ -207,6 +207,26 @@ EXPORT_EXAMPLE = OpenApiExample(
                 {"movie_id": 603, "title": "The Matrix", "added_at": "2026-12-01T10:06:00+00:00"}
             ]
         },
+        "watchlist": {
+            "watchlist": [
+                {"movie_id": 862, "title": "Toy Story", "added_at": "2026-12-01T10:07:00+00:00"}
+            ]
+        },
+        "ratings": {
+            "ratings": [
+                {
+                    "movie_id": 603,
+                    "title": "The Matrix",
+                    "value": 9.5,
+                    "rated_at": "2026-12-01T10:08:00+00:00",
+                }
+            ]
+        },
+        "recommendations": {
+            "hidden_movies": [
+                {"movie_id": 2, "title": "Heat", "hidden_at": "2026-12-01T10:09:00+00:00"}
+            ]
+        },
     },
     response_only=True,
 )
@@ -238,4 +258,25 @@ VERIFY_RESENT_EXAMPLE = OpenApiExample(
 )
 ALREADY_VERIFIED = detail_response(
     "The address is verified already.", Verified="Your e-mail address is already verified."
+)
+
+INVALID_ACCOUNT_STATES = OpenApiResponse(
+    DETAIL_OR_FIELD_ERRORS,
+    description="No movie ids, an id that is not a whole number, or too many ids.",
+    examples=[
+        OpenApiExample(
+            "Not ids", value={"movie": ["Enter movie ids (whole numbers) separated by commas."]}
+        ),
+        OpenApiExample("Too many", value={"movie": ["Ask for 100 movies at most."]}),
+    ],
+)
+ACCOUNT_STATES_EXAMPLE = OpenApiExample(
+    "Two movies",
+    value={
+        "results": [
+            {"id": 1, "favorite": {"id": 7}, "watchlist": None, "rating": 8.5, "hidden": False},
+            {"id": 2, "favorite": None, "watchlist": {"id": 3}, "rating": None, "hidden": True},
+        ]
+    },
+    response_only=True,
 )

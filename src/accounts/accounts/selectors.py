@@ -5,6 +5,7 @@ from django.utils.module_loading import import_string
 
 from accounts.conf import accounts_settings
 from accounts.models import User
+from core.conf import installed_entries
 
 
 def user_favorite_movie_ids(*, user: User) -> list[int]:
@@ -13,11 +14,34 @@ def user_favorite_movie_ids(*, user: User) -> list[int]:
     return list(provider(user=user)) if provider else []
 
 
+def _providers(paths: dict[str, str]) -> dict[str, Callable[..., Any]]:
+    """The functions of an extension point, for the apps that are installed."""
+    return {name: import_string(path) for name, path in installed_entries(paths).items()}
+
+
 def _exporters() -> dict[str, Callable[..., dict[str, Any]]]:
-    paths: dict[str, str] = accounts_settings.EXPORTERS
-    return {name: import_string(path) for name, path in paths.items()}
+    return _providers(accounts_settings.EXPORTERS)
 
 
 def user_export_parts(*, user: User) -> dict[str, dict[str, Any]]:
     """What each app wired in ``ACCOUNTS['EXPORTERS']`` stores about the user, by part."""
     return {name: dict(export(user=user)) for name, export in _exporters().items()}
+
+
+def account_states(*, user: User, movie_ids: list[int]) -> list[dict[str, Any]]:
+    """For each movie, in order, what each app wired in ``ACCOUNTS['ACCOUNT_STATES']`` knows of
+    the user and it: ``{"id": movie id, "<part>": value}``, the value being what the part's
+    function (``f(*, user, movie_ids) -> {movie id: value}``, one query) answers, else its
+    absent value (``ACCOUNT_STATE_ABSENT``: False for ``hidden``, None otherwise)."""
+    found = {
+        part: states(user=user, movie_ids=movie_ids)
+        for part, states in _providers(accounts_settings.ACCOUNT_STATES).items()
+    }
+    absent = accounts_settings.ACCOUNT_STATE_ABSENT
+    return [
+        {
+            "id": movie_id,
+            **{part: by_movie.get(movie_id, absent.get(part)) for part, by_movie in found.items()},
+        }
+        for movie_id in movie_ids
+    ]

@@ -13,7 +13,9 @@ from accounts.models import ALREADY_TAKEN, User
 from accounts.selectors import user_favorite_movie_ids
 from accounts.tokens import SessionRefreshToken
 from accounts.validators import validate_single_script
+from core.api.integers import MAX_ID, plain_int
 from core.api.serializers import BuiltOnceModelSerializer
+from core.conf import installed_entries
 
 
 class InvalidCredentials(exceptions.APIException):
@@ -218,7 +220,64 @@ def user_export_serializer() -> type[serializers.Serializer]:
     ``ACCOUNTS['EXPORTERS']`` (``favorites``: the favorite movies)."""
     parts = {
         name: serializers.DictField(help_text=f"What the {name} app stores about you.")
-        for name in accounts_settings.EXPORTERS
+        for name in installed_entries(accounts_settings.EXPORTERS)
     }
     fields = {"account": ExportedAccountSerializer(), **parts}
     return type("UserExportSerializer", (serializers.Serializer,), fields)
+
+
+class AccountStatesQuerySerializer(serializers.Serializer):
+    movie = serializers.CharField(
+        trim_whitespace=False,
+        help_text="Movie ids separated by commas (ASCII digits), at most "
+        "ACCOUNTS['ACCOUNT_STATES_MAX_MOVIES'] (100); a repeated id is answered once.",
+    )
+
+    def validate_movie(self, text: str) -> list[int]:
+        ids = [plain_int(part) for part in text.split(",")]
+        if any(movie_id is None or not 1 <= movie_id <= MAX_ID for movie_id in ids):
+            raise serializers.ValidationError(
+                "Enter movie ids (whole numbers) separated by commas."
+            )
+        unique = list(dict.fromkeys(ids))
+        most = accounts_settings.ACCOUNT_STATES_MAX_MOVIES
+        if len(unique) > most:
+            raise serializers.ValidationError(f"Ask for {most} movies at most.")
+        return unique  # type: ignore[return-value]  # no None left: checked above
+
+
+@extend_schema_field(
+    {
+        "type": "object",
+        "nullable": True,
+        "properties": {"id": {"type": "integer", "description": "The row's id, for its DELETE."}},
+        "required": ["id"],
+    }
+)
+class _RowField(serializers.JSONField):
+    """``{"id": <row id>}``, or null when the movie is not in that list."""
+
+
+# The parts the schema knows by name; others are described as any JSON value.
+_KNOWN_PARTS = {
+    "favorite": lambda: _RowField(
+        help_text="Your favorite (its id: DELETE /api/favorite-movies/<id>/), or null."
+    ),
+    "watchlist": lambda: _RowField(
+        help_text="Your watchlist item (its id: DELETE /api/watchlist/<id>/), or null."
+    ),
+    "rating": lambda: serializers.FloatField(allow_null=True, help_text="Your rating, or null."),
+    "hidden": lambda: serializers.BooleanField(help_text="Hidden from your recommendations."),
+}
+
+
+def account_state_serializer() -> type[serializers.Serializer]:
+    """One movie's states: its id, and one field per installed part of
+    ``ACCOUNTS['ACCOUNT_STATES']``."""
+    parts = {
+        part: _KNOWN_PARTS.get(part, lambda: serializers.JSONField(allow_null=True))()
+        for part in installed_entries(accounts_settings.ACCOUNT_STATES)
+    }
+    fields = {"id": serializers.IntegerField(help_text="The movie's id."), **parts}
+    state = type("AccountStateSerializer", (serializers.Serializer,), fields)
+    return type("AccountStatesSerializer", (serializers.Serializer,), {"results": state(many=True)})

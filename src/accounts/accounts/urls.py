@@ -21,4 +21,5 @@ urlpatterns = [
     path("verify-email/", views.EmailVerifyView.as_view(), name="verify-email"),
     path("verify-email/resend/", views.EmailVerifyResendView.as_view(), name="verify-email-resend"),
     path("csrf/", views.CsrfTokenView.as_view(), name="csrf"),
+    path("account-states/", views.AccountStatesView.as_view(), name="account-states"),
 ]

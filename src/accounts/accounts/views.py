@@ -9,11 +9,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 from rest_framework_simplejwt.exceptions import TokenError
 
-from accounts import schema, services
+from accounts import schema, selectors, services
 from accounts.cookies import delete_token_cookies, refresh_token_from, set_token_cookies
 from accounts.models import User
 from accounts.serializers import (
     AcceptedSerializer,
+    AccountStatesQuerySerializer,
     CsrfTokenSerializer,
     EmailVerifySerializer,
     LogoutSerializer,
@@ -29,6 +30,7 @@ from accounts.serializers import (
     UserDetailSerializer,
     UserEmailChangeSerializer,
     UserRegisterSerializer,
+    account_state_serializer,
     user_export_serializer,
 )
 
@@ -299,6 +301,32 @@ class MeExportView(APIView):
         response = Response(services.user_export(user=user))
         response["Content-Disposition"] = 'attachment; filename="my-data.json"'
         return response
+
+
+class AccountStatesView(APIView):
+    """Which of these movies are yours, in one call: for each, your favorite and watchlist
+    item (with their ids), your rating, and whether you hid it from your recommendations.
+    A part whose app is not installed is not in the answer."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        tags=["auth"],
+        summary="Your states of some movies",
+        parameters=[AccountStatesQuerySerializer],
+        responses={
+            200: account_state_serializer(),
+            400: schema.INVALID_ACCOUNT_STATES,
+            401: schema.UNAUTHENTICATED,
+        },
+        examples=[schema.ACCOUNT_STATES_EXAMPLE],
+    )
+    def get(self, request: Request) -> Response:
+        query = AccountStatesQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        user = cast(User, request.user)  # IsAuthenticated: never the AnonymousUser
+        states = selectors.account_states(user=user, movie_ids=query.validated_data["movie"])
+        return Response({"results": states})
 
 
 class PasswordResetView(_AnonymousView):

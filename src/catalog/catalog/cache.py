@@ -20,6 +20,12 @@ def movie_detail_key(movie_id: int) -> str:
     return f"catalog:movie:{movie_id}"
 
 
+def movie_namespace(movie_id: int) -> Namespace:
+    """One movie's detail, with the catalog version: bumped when another app's part of it
+    changes (``movie_details_changed``), which leaves every other cached page valid."""
+    return Namespace(f"catalog:movie:{movie_id}:version")
+
+
 def genre_list_key() -> str:
     return "catalog:genres"
 

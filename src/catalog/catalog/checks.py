@@ -1,7 +1,8 @@
-from django.core.checks import CheckMessage, Tags, register
+from django.core.checks import CheckMessage, Error, Tags, register
 
 from catalog.conf import catalog_settings
-from core.checks import Rule, one_of, positive_int, settings_messages
+from core.checks import Rule, import_problem, one_of, positive_int, settings_messages
+from core.conf import installed_paths
 
 
 @register(Tags.compatibility)
@@ -11,4 +12,12 @@ def check_catalog_settings(app_configs, **kwargs) -> list[CheckMessage]:
              "catalog.E002"),
         Rule(("INCLUDE_ADULT",), one_of(True, False), "must be True or False", "catalog.E003"),
     ]  # fmt: skip
-    return settings_messages(catalog_settings, label="catalog", rules=rules)
+    messages = settings_messages(catalog_settings, label="catalog", rules=rules)
+    extras = catalog_settings.user_settings.get("DETAIL_EXTRAS", [])
+    if not isinstance(extras, list | tuple) or not all(isinstance(p, str) for p in extras):
+        return [*messages, Error("CATALOG['DETAIL_EXTRAS'] must be a list of dotted paths.",
+                                 id="catalog.E004")]  # fmt: skip
+    for path in installed_paths(extras):
+        if problem := import_problem(path):
+            messages.append(Error(f"CATALOG['DETAIL_EXTRAS']: {problem}", id="catalog.E004"))
+    return messages

@@ -8,6 +8,14 @@ from catalog.models import Movie
 from catalog.serializers import MovieListSerializer
 
 LIST_ITEM_FIELDS = ("id", "title", "release_date", "overview", "poster_path")
+# A list item, for the examples of every schema that shows one.
+LIST_ITEM_EXAMPLE = {
+    "id": 1,
+    "title": "Toy Story",
+    "release_date": "1995-10-30",
+    "description": "Led by Woody, Andy's toys live happily in his room until...",
+    "poster_path": "https://image.tmdb.org/t/p/w500/uXDfjJbdP4ijW5hWSBrPrlKpxab.jpg",
+}
 
 
 def list_item_fields(relation: str) -> list[str]:

@@ -8,15 +8,21 @@ from django.db import transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 
-from catalog.cache import CATALOG
+from catalog.cache import CATALOG, movie_namespace
 from catalog.models import Genre, Movie
-from catalog.signals import movies_changed, movies_removed
+from catalog.signals import movie_details_changed, movies_changed, movies_removed
+from core import versioned_cache
 
 
 @receiver(movies_changed, dispatch_uid="catalog.movies_changed.bump_version")
 @receiver(movies_removed, dispatch_uid="catalog.movies_removed.bump_version")
 def _movies_changed(sender, movie_ids, **kwargs) -> None:
     CATALOG.bump()
+
+
+@receiver(movie_details_changed, dispatch_uid="catalog.movie_details_changed.bump_movies")
+def _movie_details_changed(sender, movie_ids, **kwargs) -> None:
+    versioned_cache.bump(*(movie_namespace(movie_id) for movie_id in set(movie_ids)))
 
 
 @receiver(post_save, sender=Movie, dispatch_uid="catalog.movie_saved")

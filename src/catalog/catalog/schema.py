@@ -2,16 +2,10 @@
 
 from drf_spectacular.utils import OpenApiExample
 
+from catalog.items import LIST_ITEM_EXAMPLE
 from core.api.schema import NOT_FOUND, detail_response, invalid_list_query
 
-POSTER = "https://image.tmdb.org/t/p/w500/uXDfjJbdP4ijW5hWSBrPrlKpxab.jpg"
-MOVIE_ITEM_EXAMPLE = {
-    "id": 1,
-    "title": "Toy Story",
-    "release_date": "1995-10-30",
-    "description": "Led by Woody, Andy's toys live happily in his room until...",
-    "poster_path": POSTER,
-}
+MOVIE_ITEM_EXAMPLE = LIST_ITEM_EXAMPLE
 MOVIE_DETAIL_EXAMPLE = {
     **MOVIE_ITEM_EXAMPLE,
     "genres": [{"id": 16, "name": "Animation"}, {"id": 35, "name": "Comedy"}],
@@ -34,7 +28,16 @@ MOVIE_NOT_FOUND = detail_response("Movie does not exist.", **{"Not found": NOT_F
 MOVIE_PAGE = OpenApiExample(
     "A page", value=MOVIE_ITEM_EXAMPLE, response_only=True, status_codes=["200"]
 )
-MOVIE_DETAIL = OpenApiExample(
-    "A movie", value=MOVIE_DETAIL_EXAMPLE, response_only=True, status_codes=["200"]
-)
+
+
+def movie_detail(extras: dict) -> OpenApiExample:
+    """The detail's example, with the example values of the extras (``DETAIL_EXTRAS``)."""
+    return OpenApiExample(
+        "A movie",
+        value={**MOVIE_DETAIL_EXAMPLE, **extras},
+        response_only=True,
+        status_codes=["200"],
+    )
+
+
 GENRES = OpenApiExample("Genres", value={"id": 28, "name": "Action"}, response_only=True)

@@ -10,3 +10,6 @@ from django.dispatch import Signal
 movies_changed = Signal()
 # Movies deleted (the admin, a QuerySet.delete).
 movies_removed = Signal()
+# Something another app shows on these movies' details changed (ratings: the site's average,
+# through CATALOG['DETAIL_EXTRAS']): their cached details alone are invalidated.
+movie_details_changed = Signal()

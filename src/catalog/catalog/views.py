@@ -11,7 +11,14 @@ from catalog import cache, schema, selectors, services
 from catalog.conf import catalog_settings
 from catalog.filters import QUERY_PARAMETERS, MovieFilter
 from catalog.models import Movie
-from catalog.serializers import GenreSerializer, MovieDetailSerializer, MovieListSerializer
+from catalog.serializers import (
+    GenreSerializer,
+    MovieDetailSerializer,
+    MovieListSerializer,
+    detail_extras_example,
+    movie_detail_data,
+    movie_detail_schema,
+)
 from core import versioned_cache
 from core.api.integers import plain_int
 from core.api.pagination import CachedCountPagination, CountCache
@@ -42,8 +49,8 @@ LIST_PARAMETERS = QUERY_PARAMETERS | {
     retrieve=extend_schema(
         tags=["movies"],
         summary="Get movie details",
-        responses={200: MovieDetailSerializer, 404: schema.MOVIE_NOT_FOUND},
-        examples=[schema.MOVIE_DETAIL],
+        responses={200: movie_detail_schema(), 404: schema.MOVIE_NOT_FOUND},
+        examples=[schema.movie_detail(detail_extras_example())],
     ),
 )
 class MovieViewSet(ReadOnlyModelViewSet):
@@ -84,12 +91,13 @@ class MovieViewSet(ReadOnlyModelViewSet):
         if movie_id is None:
             raise Movie.DoesNotExist
         key = cache.movie_detail_key(movie_id)
-        snapshot = versioned_cache.read([cache.CATALOG], [key])
+        # The movie's own namespace: another app's part of it (an average) changes it alone.
+        snapshot = versioned_cache.read([cache.CATALOG, cache.movie_namespace(movie_id)], [key])
         data = snapshot.entry(key)
         if data is None:
             throttle_uncached(self, request)
             detail = services.movie_detail_load(movie_id=movie_id)
-            data = MovieDetailSerializer(detail.movie).data
+            data = movie_detail_data(detail.movie)
             snapshot.store(key, data, timeout=detail.cache_timeout)
         return Response(data)
 

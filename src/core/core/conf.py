@@ -1,9 +1,11 @@
 """Each app's namespaced settings block (``settings.CATALOG``, ``settings.TMDB``, ...) read over
 the app's defaults, as DRF's ``api_settings`` and django-filter's ``settings`` do."""
 
+import importlib.util
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.signals import setting_changed
 from django.utils.module_loading import import_string
@@ -49,3 +51,25 @@ class AppSettings:
     def _setting_changed(self, *, setting: str, **kwargs: Any) -> None:
         if setting == self.name:
             self.reload()
+
+
+def installed_paths(paths: Iterable[str]) -> list[str]:
+    """``paths`` but those in a Django app (a package with an ``apps`` module) that is not
+    installed: an extension point's entries for an app the project left out contribute nothing
+    (importing them would fail, their models being unregistered). Other paths are kept, so a
+    wrong one still fails the app's system check."""
+    return [path for path in paths if not _left_out_app(path.partition(".")[0])]
+
+
+def _left_out_app(package: str) -> bool:
+    if apps.is_installed(package):
+        return False
+    try:
+        return importlib.util.find_spec(f"{package}.apps") is not None
+    except ImportError:  # no such package
+        return False
+
+
+def installed_entries(paths: Mapping[str, str]) -> dict[str, str]:
+    """``installed_paths`` for an extension point of named entries (``{name: dotted path}``)."""
+    return {name: path for name, path in paths.items() if installed_paths([path])}

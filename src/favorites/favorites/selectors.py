@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING
 from django.db.models import Count, QuerySet
 
 from catalog.items import list_item_fields
+from core.user_lists import export_rows, newest_with_movies, row_ids_by_movie, user_ids_for_movies
 from favorites.models import FavoriteMovie
 
 if TYPE_CHECKING:
@@ -13,12 +14,8 @@ if TYPE_CHECKING:
 
 def favorite_list(*, user_id: int) -> QuerySet[FavoriteMovie]:
     """A user's favorites, newest first, each with the movie fields a list item shows."""
-    return (
-        FavoriteMovie.objects.filter(user_id=user_id)
-        .select_related("movie")
-        .only("id", "added_at", "user_id", *list_item_fields("movie"))
-        .order_by("-added_at", "-id")
-    )
+    mine = FavoriteMovie.objects.filter(user_id=user_id)
+    return newest_with_movies(mine, at="added_at", movie_fields=list_item_fields("movie"))
 
 
 def favorite_movie_ids(*, user: "_User") -> list[int]:
@@ -30,32 +27,21 @@ def favorite_movie_ids(*, user: "_User") -> list[int]:
     )
 
 
+def favorite_states(*, user: "_User", movie_ids: list[int]) -> dict[int, dict[str, int]]:
+    """The user's favorites among these movies, by movie (``ACCOUNTS['ACCOUNT_STATES']``)."""
+    return row_ids_by_movie(FavoriteMovie.objects.filter(user=user), movie_ids=movie_ids)
+
+
 def favorites_export(*, user: "_User") -> dict[str, list[dict[str, object]]]:
     """What favorites stores about the user, oldest first (the ``ACCOUNTS['EXPORTERS']``
     extension point): each movie's id and title, and when it was added."""
-    rows = (
-        FavoriteMovie.objects.filter(user=user)
-        .order_by("added_at", "id")
-        .values_list("movie_id", "movie__title", "added_at")
-    )
-    return {
-        "favorite_movies": [
-            {"movie_id": movie_id, "title": title, "added_at": added_at.isoformat()}
-            for movie_id, title, added_at in rows
-        ]
-    }
+    mine = FavoriteMovie.objects.filter(user=user)
+    return {"favorite_movies": export_rows(mine, at="added_at")}
 
 
-def favorite_user_ids_for_movies(*, movie_ids: Iterable[int], chunk: int = 5000) -> set[int]:
+def favorite_user_ids_for_movies(*, movie_ids: Iterable[int]) -> set[int]:
     """Users having any of these movies among their favorites."""
-    movie_ids = list(movie_ids)
-    users: set[int] = set()
-    for start in range(0, len(movie_ids), chunk):
-        rows = FavoriteMovie.objects.filter(movie_id__in=movie_ids[start : start + chunk])
-        # order_by(): without it the model's default ordering joins the DISTINCT (one row per
-        # favorite instead of per user).
-        users.update(rows.order_by().values_list("user_id", flat=True).distinct())
-    return users
+    return user_ids_for_movies(FavoriteMovie.objects.all(), movie_ids=movie_ids)
 
 
 def favorite_pairs() -> Iterator[tuple[int, int]]:

@@ -1,91 +1,28 @@
-from typing import TYPE_CHECKING, cast
-
-from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
-from rest_framework.permissions import IsAuthenticated
-from rest_framework.request import Request
-from rest_framework.response import Response
-
-from core.api.integers import plain_int
-from core.api.pagination import StrictPageNumberPagination, cached_page_response
-from favorites import schema, selectors, services
-from favorites.cache import FavoritePages
+from catalog.items import LIST_ITEM_EXAMPLE
+from core.api.user_lists import UserMovieListViewSet, user_list_schema
+from favorites import selectors, services
+from favorites.cache import FAVORITE_LISTS
 from favorites.models import FavoriteMovie
+from favorites.schema import TEXTS
 from favorites.serializers import FavoriteMovieCreateSerializer, FavoriteMovieSerializer
 
-if TYPE_CHECKING:
-    from django.contrib.auth.models import _User  # AUTH_USER_MODEL, as django-stubs resolves it
 
-
-@extend_schema_view(
-    list=extend_schema(
-        summary="List favorite movies",
-        responses={
-            200: FavoriteMovieSerializer(many=True),
-            400: schema.INVALID_PAGE_RESPONSE,
-            401: schema.UNAUTHENTICATED,
-        },
-        examples=[schema.FAVORITE_PAGE],
-    ),
-    create=extend_schema(
-        summary="Add favorite movie",
-        request=FavoriteMovieCreateSerializer,
-        responses={
-            201: FavoriteMovieSerializer,
-            400: schema.INVALID_ADD,
-            401: schema.UNAUTHENTICATED,
-            429: schema.THROTTLED,
-        },
-        examples=[schema.ADD_REQUEST, schema.ADDED],
-    ),
-    destroy=extend_schema(
-        summary="Remove favorite movie",
-        responses={
-            204: OpenApiResponse(description="Removed; no body."),
-            401: schema.UNAUTHENTICATED,
-            404: schema.FAVORITE_NOT_FOUND,
-        },
-    ),
+@user_list_schema(
+    tag="favorites",
+    texts=TEXTS,
+    serializer=FavoriteMovieSerializer,
+    request=FavoriteMovieCreateSerializer,
+    movie_example=LIST_ITEM_EXAMPLE,
 )
-@extend_schema(tags=["favorites"])
-class FavoriteMovieViewSet(
-    mixins.ListModelMixin,
-    mixins.CreateModelMixin,
-    mixins.DestroyModelMixin,
-    viewsets.GenericViewSet,
-):
+class FavoriteMovieViewSet(UserMovieListViewSet):
     """The authenticated user's favorite movies. The list is cached per user and page."""
 
-    permission_classes = [IsAuthenticated]  # so request.user is a user (the casts below)
     serializer_class = FavoriteMovieSerializer
+    create_serializer_class = FavoriteMovieCreateSerializer
     queryset = FavoriteMovie.objects.none()  # for the schema; get_queryset does the reading
-    filter_backends: list = []
-
-    @property
-    def throttle_scope(self) -> str | None:
-        """Only writes are throttled (DRF's scoped throttle passes a view without a scope)."""
-        return None if self.request.method in ("GET", "HEAD", "OPTIONS") else "favorites_write"
+    list_cache = FAVORITE_LISTS
+    user_list = services.FAVORITES
+    write_scope = "favorites_write"
 
     def get_queryset(self):
-        return selectors.favorite_list(user_id=cast("_User", self.request.user).pk)
-
-    def list(self, request: Request, *args, **kwargs) -> Response:
-        return cached_page_response(
-            request,
-            cast(StrictPageNumberPagination, self.paginator),  # the default class
-            FavoritePages(user_id=cast("_User", request.user).pk),
-            compute=lambda: super(FavoriteMovieViewSet, self).list(request).data,
-        )
-
-    def create(self, request: Request, *args, **kwargs) -> Response:
-        serializer = FavoriteMovieCreateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        favorite = services.favorite_add(
-            user=cast("_User", request.user), movie_id=serializer.validated_data["movie_id"]
-        )
-        return Response(FavoriteMovieSerializer(favorite).data, status=status.HTTP_201_CREATED)
-
-    def destroy(self, request: Request, *args, **kwargs) -> Response:
-        user = cast("_User", request.user)
-        services.favorite_remove(user=user, favorite_id=plain_int(kwargs["pk"]) or 0)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        return selectors.favorite_list(user_id=self.user_id)

@@ -1,28 +1,41 @@
 """Per-user caches of recommendations (``core.versioned_cache``). Both hold for one
-neighbour-table build and one version of the user's favorites namespace (named by
-``favorites.cache``), so a new build or any change to the user's favorites invalidates them:
+neighbour-table build and one version of each of the user's namespaces: their favorites (named
+by ``favorites.cache``), their hidden movies (``HIDDEN``) and the other apps' signals
+(``RECOMMENDATIONS['USER_NAMESPACES']``: watchlist, ratings), so a new build or any change to
+what the user keeps invalidates them:
 
-- picks, ``recommendations_<user_id>_build_<build_id>``, stamped with the favorites version:
+- picks, ``recommendations_<user_id>_build_<build_id>``, stamped with the user's versions:
   movie ids, scores and reasons for every page (the costly part to compute);
 - pages, ``recommendations_<user_id>_page_<page>`` (``_size_<n>`` for an explicit page size):
-  the page (count and results, no links), stamped with the favorites version, the movies version
+  the page (count and results, no links), stamped with the user's versions, the movies version
   and the build. The movies version is bumped when the catalog changes or removes a movie
   (``recommendations.receivers``): a page shows titles.
 
-A cached page costs one round trip: the favorites version, the movies version, the current build
-and the page are read together.
+A cached page costs one round trip: the user's versions, the movies version, the current build
+and the page are read together. The hidden movies' own list is cached as ``HIDDEN``'s pages,
+``recommendations_hidden_<user_id>_page_<page>``.
 """
 
 from collections.abc import Callable
 from typing import cast
 
 from core import versioned_cache
+from core.user_lists import UserListCache
 from core.versioned_cache import Namespace, Snapshot
 from favorites.cache import user_namespace as favorites_namespace
 from recommendations.conf import recommendations_settings
 from recommendations.selectors import CURRENT_BUILD_KEY, Pick, served_build_id
+from recommendations.sources import user_namespaces
 
 MOVIES = Namespace("recommendations:movies_version")
+HIDDEN = UserListCache(
+    "recommendations_hidden", timeout=lambda: cast(float, recommendations_settings.CACHE_TIMEOUT)
+)
+
+
+def user_versions(user_id: int) -> list[Namespace]:
+    """The namespaces of what the user keeps that their recommendations depend on."""
+    return [favorites_namespace(user_id), HIDDEN.namespace(user_id), *user_namespaces(user_id)]
 
 
 def picks_key(user_id: int, build_id: int | None) -> str:
@@ -50,15 +63,15 @@ class RecommendationPages:
         return page_key(user_id=self.user_id, page=page, page_size=page_size)
 
     def read(self, key: str | None) -> Snapshot:
-        namespaces = [favorites_namespace(self.user_id), MOVIES]
+        namespaces = [*user_versions(self.user_id), MOVIES]
         snapshot = versioned_cache.read(namespaces, [CURRENT_BUILD_KEY, *([key] if key else [])])
         self.build_id = served_build_id(snapshot.found.get(CURRENT_BUILD_KEY))
         return snapshot.extended(self.build_id)
 
     def picks(self, compute: Callable[[], list[Pick]]) -> list[Pick]:
-        """The user's picks for the build ``read`` found, computed once per favorites version."""
+        """The user's picks for the build ``read`` found, computed once per user versions."""
         return versioned_cache.cached(
-            [favorites_namespace(self.user_id)],
+            user_versions(self.user_id),
             picks_key(self.user_id, self.build_id),
             compute,
             timeout=self.timeout,

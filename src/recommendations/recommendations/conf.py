@@ -1,12 +1,13 @@
 """The recommendations app's settings: ``settings.RECOMMENDATIONS`` over these defaults."""
 
 from pathlib import Path
+from typing import Any
 
 from core.conf import AppSettings
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 
-DEFAULTS = {
+DEFAULTS: dict[str, Any] = {
     # Model (see recommendations.engine.ModelParams): neighbours kept per movie, and weights.
     "NEIGHBOURS": 100,
     # The LINEAR_ITEMS most favorited movies get EASE rows (recommendations.linear): the build
@@ -35,6 +36,19 @@ DEFAULTS = {
     "CACHE_TIMEOUT": 60 * 15,
     # Cold start: "popular" means most favorited over this many days, then TMDB popularity.
     "POPULAR_WINDOW_DAYS": 30,
+    # Signals of other apps (dotted paths; an entry of an app not installed is skipped):
+    # BUILD_SIGNALS: f() -> iterable of (user id, movie id, weight) for the neighbour build, where
+    #   weight > 0 counts as a favorite would (ratings' liked movies); others are not taste here.
+    # USER_SIGNALS: f(*, user_id) -> [(movie id, weight)] for serving: every such movie is known
+    #   to the user, so never recommended (the watchlist weighs 0, a disliked rating -1), and one
+    #   weighing > 0 seeds the user's recommendations after their favorites.
+    # USER_NAMESPACES: f(user_id) -> core.versioned_cache.Namespace, bumped by those apps when
+    #   the user's signals change: the user's cached recommendations hold for their versions.
+    "BUILD_SIGNALS": [],
+    "USER_SIGNALS": [],
+    "USER_NAMESPACES": [],
+    # Most movies one user may hide from their recommendations.
+    "MAX_HIDDEN_PER_USER": 10_000,
 }
 
 recommendations_settings = AppSettings("RECOMMENDATIONS", DEFAULTS)

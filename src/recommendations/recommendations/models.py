@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 
 class RecommenderBuild(models.Model):
@@ -57,3 +59,25 @@ class MovieNeighbour(models.Model):
 
     def __str__(self) -> str:
         return f"{self.movie_id} ~ {self.neighbour_id} ({self.score:.3f})"
+
+
+class HiddenMovie(models.Model):
+    """A movie the user does not want recommended ("not interested"): never one of their
+    recommendations or similar-movie picks, until they restore it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    movie = models.ForeignKey("catalog.Movie", on_delete=models.CASCADE, related_name="+")
+    hidden_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-hidden_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "movie"], name="hidden_unique_user_movie"),
+        ]
+        indexes = [
+            models.Index(fields=["user", "-hidden_at", "-id"], name="hidden_user_recent_idx"),
+            models.Index(fields=["movie", "user"], name="hidden_movie_user_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} hides {self.movie_id}"

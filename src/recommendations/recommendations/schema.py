@@ -2,7 +2,12 @@
 
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 
-from core.api.schema import NOT_FOUND, detail_response, invalid_list_query
+from core.api.schema import (
+    NOT_FOUND,
+    FieldErrorsSerializer,
+    detail_response,
+    invalid_list_query,
+)
 
 ITEM = {
     "id": 2,
@@ -27,3 +32,21 @@ def page_example(name: str, item: dict) -> OpenApiExample:
 PERSONAL = page_example("Personal", ITEM)
 COLD_START = page_example("Cold start", {**ITEM, "score": 0.99, "reason": "Popular on TMDB"})
 SIMILAR = page_example("Similar", {**ITEM, "reason": "Similar to The Godfather"})
+
+HIDDEN_ROW = {
+    "movie": {k: ITEM[k] for k in ("id", "title", "release_date", "description", "poster_path")},
+    "hidden_at": "2026-11-25T10:30:00Z",
+}
+HIDE_DONE = OpenApiResponse(description="Hidden (or already hidden); no body.")
+RESTORE_DONE = OpenApiResponse(description="Shown again; no body.")
+NOT_HIDDEN = detail_response("You have not hidden this movie.", **{"Not found": NOT_FOUND})
+TOO_MANY_HIDDEN = OpenApiResponse(
+    FieldErrorsSerializer,
+    description="You hide RECOMMENDATIONS['MAX_HIDDEN_PER_USER'] movies already.",
+    examples=[
+        OpenApiExample(
+            "Too many", value={"non_field_errors": ["You cannot hide more than 10000 movies."]}
+        )
+    ],
+)
+THROTTLED = OpenApiResponse(description="Too many writes; see Retry-After.")

@@ -2,18 +2,22 @@
 plus in-memory scoring by ``recommendations.engine.recommend``."""
 
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
 from django.core.cache import cache
+from django.db.models import QuerySet
 from django.utils import timezone
 
-from catalog.items import movie_list_items
+from catalog.items import list_item_fields, movie_list_items
 from catalog.selectors import movie_ids_by_popularity
+from core.user_lists import export_rows, newest_with_movies, user_ids_for_movies
 from favorites.selectors import favorite_movie_ids, most_favorited_movie_ids
 from recommendations.conf import recommendations_settings
 from recommendations.engine import rank
-from recommendations.models import MovieNeighbour, RecommenderBuild
+from recommendations.models import HiddenMovie, MovieNeighbour, RecommenderBuild
+from recommendations.sources import user_signals
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import _User  # AUTH_USER_MODEL, as django-stubs resolves it
@@ -78,17 +82,21 @@ def popular_picks() -> list[Pick]:
 
 def recommendation_list(*, user: "_User", build_id: int | None) -> list[Pick]:
     """The user's recommendations from this build, best first: neighbours of their favorites
-    (read live, so a new favorite counts at once), topped up with popular movies; never one of
-    their favorites."""
+    and liked movies (``RECOMMENDATIONS['USER_SIGNALS']`` weighing > 0: ratings), read live so a
+    change counts at once, topped up with popular movies; never a movie they keep (favorites,
+    watchlist, rated) or hid."""
     limit = recommendations_settings.MAX_RESULTS
     favorites = favorite_movie_ids(user=user)
-    rows = neighbour_rows(build_id=build_id, movie_ids=favorites)
+    signals = user_signals(user_id=user.pk)
+    seeds = list(dict.fromkeys([*favorites, *(m for m, weight in signals if weight > 0)]))
+    known = {*hidden_movie_ids(user_id=user.pk), *(m for m, _ in signals)}
+    rows = neighbour_rows(build_id=build_id, movie_ids=seeds)
     picks = [
         Pick(movie_id=r.item, score=round(r.score, 4), because=r.because)
-        for r in rank(rows, favorites, limit=limit)
+        for r in rank(rows, seeds, limit=limit, exclude=known)
     ]
     if len(picks) < limit:
-        taken = set(favorites) | {p.movie_id for p in picks}
+        taken = set(seeds) | known | {p.movie_id for p in picks}
         top_up = [p for p in popular_picks() if p.movie_id not in taken][: limit - len(picks)]
         if picks:  # scaled below the weakest personal pick: the list stays ordered by score
             floor = picks[-1].score
@@ -97,13 +105,45 @@ def recommendation_list(*, user: "_User", build_id: int | None) -> list[Pick]:
     return picks
 
 
-def similar_picks(*, movie_id: int) -> list[Pick]:
-    """The movies most similar to one movie (its row of the neighbour table)."""
+def similar_picks(*, movie_id: int, user_id: int | None = None) -> list[Pick]:
+    """The movies most similar to one movie (its row of the neighbour table); for a user, none
+    they hid."""
     rows = neighbour_rows(build_id=current_build_id(), movie_ids=[movie_id])
+    hidden = hidden_movie_ids(user_id=user_id) if user_id else set()
     return [
         Pick(movie_id=neighbour, score=round(score, 4), because=movie_id)
         for _, neighbour, score in sorted(rows, key=lambda row: (-row[2], row[1]))
+        if neighbour not in hidden
     ]
+
+
+def hidden_movie_ids(*, user_id: int) -> set[int]:
+    """The movies the user hid from their recommendations."""
+    rows = HiddenMovie.objects.filter(user_id=user_id).order_by()
+    return set(rows.values_list("movie_id", flat=True))
+
+
+def hidden_list(*, user_id: int) -> QuerySet[HiddenMovie]:
+    """The user's hidden movies, latest first, each with the movie fields a list item shows."""
+    mine = HiddenMovie.objects.filter(user_id=user_id)
+    return newest_with_movies(mine, at="hidden_at", movie_fields=list_item_fields("movie"))
+
+
+def hidden_states(*, user: "_User", movie_ids: list[int]) -> dict[int, bool]:
+    """``{movie id: True}`` for those of these movies the user hid
+    (``ACCOUNTS['ACCOUNT_STATES']``): one query."""
+    rows = HiddenMovie.objects.filter(user=user, movie_id__in=movie_ids).order_by()
+    return dict.fromkeys(rows.values_list("movie_id", flat=True), True)
+
+
+def hidden_export(*, user: "_User") -> dict[str, list[dict[str, object]]]:
+    """The movies the user hid, oldest first (``ACCOUNTS['EXPORTERS']``)."""
+    return {"hidden_movies": export_rows(HiddenMovie.objects.filter(user=user), at="hidden_at")}
+
+
+def hidden_user_ids_for_movies(*, movie_ids: Iterable[int]) -> set[int]:
+    """Users who hid any of these movies."""
+    return user_ids_for_movies(HiddenMovie.objects.all(), movie_ids=movie_ids)
 
 
 def hydrate(

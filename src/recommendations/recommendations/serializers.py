@@ -1,6 +1,8 @@
 from rest_framework import serializers
 
 from catalog.serializers import MovieListSerializer
+from core.api.serializers import BuiltOnceModelSerializer
+from recommendations.models import HiddenMovie
 
 
 class RecommendationSerializer(MovieListSerializer):
@@ -13,4 +15,14 @@ class RecommendationSerializer(MovieListSerializer):
 
     class Meta(MovieListSerializer.Meta):
         fields = [*MovieListSerializer.Meta.fields, "score", "reason"]
+        read_only_fields = fields
+
+
+class HiddenMovieSerializer(BuiltOnceModelSerializer):
+    movie = MovieListSerializer(read_only=True)
+    hidden_at = serializers.DateTimeField(format="%Y-%m-%dT%H:%M:%SZ", read_only=True)
+
+    class Meta:
+        model = HiddenMovie
+        fields = ["movie", "hidden_at"]
         read_only_fields = fields

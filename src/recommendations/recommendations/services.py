@@ -1,4 +1,5 @@
-"""Building the neighbour table from everyone's favorites (``manage.py build_recommendations``).
+"""Building the neighbour table from everyone's favorites (``manage.py build_recommendations``),
+and the movies a user hides from their recommendations ("not interested").
 
 A build writes its rows under a new build id and becomes current only once they are committed;
 readers keep using the previous build meanwhile. One previous build is kept (processes may
@@ -13,13 +14,21 @@ import json
 import time
 from array import array
 from collections.abc import Callable, Iterable, Iterator
+from itertools import chain
+from typing import TYPE_CHECKING
 
 from django.core.cache import cache
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import connection, transaction
 from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
-from catalog.selectors import movie_content_features, movie_ids_by_tmdb_id, movie_overviews
+from catalog.selectors import (
+    movie_content_features,
+    movie_exists,
+    movie_ids_by_tmdb_id,
+    movie_overviews,
+)
 from favorites.selectors import favorite_pairs
 from recommendations.conf import prior_path, recommendations_settings
 from recommendations.engine import (
@@ -29,8 +38,17 @@ from recommendations.engine import (
     Neighbours,
     build_neighbours,
 )
-from recommendations.models import MovieNeighbour, RecommenderBuild
+from recommendations.models import HiddenMovie, MovieNeighbour, RecommenderBuild
 from recommendations.selectors import CURRENT_BUILD_KEY, CURRENT_BUILD_TIMEOUT
+from recommendations.sources import build_positives
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import _User  # AUTH_USER_MODEL, as django-stubs resolves it
+
+
+class MovieNotFound(ObjectDoesNotExist):
+    """No such movie to hide (answered 404, as for any unknown URL id)."""
+
 
 INPUTS_DIGEST = "inputs_digest"
 
@@ -45,8 +63,9 @@ def model_params() -> ModelParams:
 
 
 def interactions() -> Iterator[Interaction]:
-    """The build's input: (user, movie, weight) for every favorite (weight 1)."""
-    return ((user, movie, 1.0) for user, movie in favorite_pairs())
+    """The build's input: (user, movie, weight 1) for every favorite and every positive of the
+    installed apps' signals (``RECOMMENDATIONS['BUILD_SIGNALS']``: ratings' liked movies)."""
+    return ((user, movie, 1.0) for user, movie in chain(favorite_pairs(), build_positives()))
 
 
 def neighbour_table_build(
@@ -198,3 +217,27 @@ def _flush(cursor: CursorWrapper, table: str, buffer: io.StringIO) -> None:
     cursor.cursor.copy_expert(
         f"COPY {table} (build_id, movie_id, neighbour_id, score) FROM STDIN", buffer
     )
+
+
+@transaction.atomic
+def movie_hide(*, user: "_User", movie_id: int) -> None:
+    """Hide the movie from the user's recommendations; already hidden: nothing changes.
+    ``MovieNotFound`` for an unknown movie, ``ValidationError`` past the limit."""
+    if not movie_exists(movie_id=movie_id):
+        raise MovieNotFound
+    mine = HiddenMovie.objects.filter(user_id=user.pk)
+    if mine.filter(movie_id=movie_id).exists():
+        return
+    if mine.count() >= recommendations_settings.MAX_HIDDEN_PER_USER:
+        raise ValidationError(
+            f"You cannot hide more than {recommendations_settings.MAX_HIDDEN_PER_USER} movies."
+        )
+    # get_or_create: a concurrent hide of the same movie that committed first is found again.
+    HiddenMovie.objects.get_or_create(user=user, movie_id=movie_id)
+
+
+@transaction.atomic
+def movie_restore(*, user: "_User", movie_id: int) -> None:
+    """Show the movie in the user's recommendations again; ``HiddenMovie.DoesNotExist`` if they
+    had not hidden it."""
+    HiddenMovie.objects.get(user=user, movie_id=movie_id).delete()

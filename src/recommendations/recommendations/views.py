@@ -1,19 +1,23 @@
 from typing import TYPE_CHECKING, Any, cast
 
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import status
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from catalog.selectors import movie_exists
 from core.api.pagination import StrictPageNumberPagination, cached_page_response
 from core.api.throttling import throttle_uncached
-from recommendations import schema, selectors
-from recommendations.cache import RecommendationPages
+from core.api.user_lists import UserListView, list_schema
+from recommendations import schema, selectors, services
+from recommendations.cache import HIDDEN, RecommendationPages
+from recommendations.models import HiddenMovie
 from recommendations.selectors import Pick
-from recommendations.serializers import RecommendationSerializer
+from recommendations.serializers import HiddenMovieSerializer, RecommendationSerializer
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import _User  # AUTH_USER_MODEL, as django-stubs resolves it
@@ -83,4 +87,67 @@ class SimilarMovieListView(_PicksView):
         throttle_uncached(self, request)  # not cached: every anonymous request counts
         if not movie_exists(movie_id=movie_id):
             raise NotFound()
-        return Response(self.paginated(selectors.similar_picks(movie_id=movie_id)))
+        user_id = request.user.pk if request.user.is_authenticated else None
+        picks = selectors.similar_picks(movie_id=movie_id, user_id=user_id)
+        return Response(self.paginated(picks))
+
+
+class HideMovieView(APIView):
+    """Not interested: never recommend this movie to you (nor as a similar movie), until you
+    restore it. Idempotent: hiding a hidden movie changes nothing."""
+
+    permission_classes = [IsAuthenticated]
+    throttle_scope = "recommendations_write"
+
+    @extend_schema(
+        tags=["recommendations"],
+        summary="Hide a movie from your recommendations",
+        responses={
+            204: schema.HIDE_DONE,
+            400: schema.TOO_MANY_HIDDEN,
+            401: schema.UNAUTHENTICATED,
+            404: schema.MOVIE_NOT_FOUND,
+            429: schema.THROTTLED,
+        },
+    )
+    def delete(self, request: Request, movie_id: int) -> Response:
+        services.movie_hide(user=cast("_User", request.user), movie_id=movie_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema(tags=["recommendations"])
+@extend_schema_view(
+    get=list_schema(
+        summary="Your hidden movies", serializer=HiddenMovieSerializer, example=schema.HIDDEN_ROW
+    )
+)
+class HiddenMovieListView(UserListView):
+    """The movies you hid from your recommendations, latest first. Cached per user and page."""
+
+    serializer_class = HiddenMovieSerializer
+    queryset = HiddenMovie.objects.none()  # for the schema; get_queryset does the reading
+    list_cache = HIDDEN
+
+    def get_queryset(self):
+        return selectors.hidden_list(user_id=self.user_id)
+
+
+class RestoreMovieView(APIView):
+    """Show a movie you hid in your recommendations again."""
+
+    permission_classes = [IsAuthenticated]
+    throttle_scope = "recommendations_write"
+
+    @extend_schema(
+        tags=["recommendations"],
+        summary="Restore a hidden movie",
+        responses={
+            204: schema.RESTORE_DONE,
+            401: schema.UNAUTHENTICATED,
+            404: schema.NOT_HIDDEN,
+            429: schema.THROTTLED,
+        },
+    )
+    def delete(self, request: Request, movie_id: int) -> Response:
+        services.movie_restore(user=cast("_User", request.user), movie_id=movie_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
