@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import cast
 
 from core import versioned_cache
-from core.versioned_cache import Namespace, Snapshot
+from core.versioned_cache import Namespace, Read, Snapshot
 from favorites.conf import favorites_settings
 
 
@@ -28,7 +28,7 @@ def bump_user_versions(user_ids: Iterable[int]) -> None:
 
 @dataclass(frozen=True)
 class FavoritePages:
-    """One user's cached favorites pages (a ``core.api.pagination.PageCache``)."""
+    """One user's cached favorites pages (a ``core.api.pagination.PlannedPageCache``)."""
 
     user_id: int
 
@@ -39,5 +39,11 @@ class FavoritePages:
     def page_key(self, page: int, page_size: int | None) -> str:
         return page_key(user_id=self.user_id, page=page, page_size=page_size)
 
+    def plan(self, key: str | None) -> Read:
+        return Read([user_namespace(self.user_id)], [key] if key else [])
+
+    def held(self, snapshot: Snapshot) -> Snapshot:
+        return snapshot
+
     def read(self, key: str | None) -> Snapshot:
-        return versioned_cache.read([user_namespace(self.user_id)], [key] if key else [])
+        return self.held(versioned_cache.read_many([self.plan(key)])[0])

@@ -1,5 +1,6 @@
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 
+from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status, viewsets
 from rest_framework.permissions import IsAuthenticated
@@ -7,7 +8,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api.integers import plain_int
-from core.api.pagination import StrictPageNumberPagination, cached_page_response
+from core.api.pagination import (
+    CachedPagesMixin,
+    StrictPageNumberPagination,
+    cached_page_response,
+)
 from favorites import schema, selectors, services
 from favorites.cache import FavoritePages
 from favorites.models import FavoriteMovie
@@ -49,6 +54,7 @@ if TYPE_CHECKING:
 )
 @extend_schema(tags=["favorites"])
 class FavoriteMovieViewSet(
+    CachedPagesMixin,
     mixins.ListModelMixin,
     mixins.CreateModelMixin,
     mixins.DestroyModelMixin,
@@ -69,11 +75,14 @@ class FavoriteMovieViewSet(
     def get_queryset(self):
         return selectors.favorite_list(user_id=cast("_User", self.request.user).pk)
 
-    def list(self, request: Request, *args, **kwargs) -> Response:
+    def user_pages(self, user_id: Any) -> FavoritePages:
+        return FavoritePages(user_id=user_id)
+
+    def list(self, request: Request, *args, **kwargs) -> HttpResponse:  # type: ignore[override]  # DRF passes it through
         return cached_page_response(
             request,
             cast(StrictPageNumberPagination, self.paginator),  # the default class
-            FavoritePages(user_id=cast("_User", request.user).pk),
+            self.user_pages(cast("_User", request.user).pk),
             compute=lambda: super(FavoriteMovieViewSet, self).list(request).data,
         )
 
