@@ -99,14 +99,23 @@ def seed(data: DataSet, *, recommendations: bool = True) -> dict[str, float]:
 
 
 def access_tokens(user_ids: Iterable[int]) -> dict[int, str]:
-    """A signed access token per user, made here (no login, no database)."""
+    """A signed access token per user, made here (no login), with the claims authentication
+    checks against the user: its token version and the digest of its password."""
+    from django.contrib.auth import get_user_model
     from rest_framework_simplejwt.settings import api_settings
     from rest_framework_simplejwt.tokens import AccessToken
+    from rest_framework_simplejwt.utils import get_md5_hash_password
 
+    from accounts.tokens import VERSION_CLAIM
+
+    users = get_user_model().objects.filter(pk__in=list(user_ids))
     tokens = {}
-    for user_id in user_ids:
+    for user_id, password, version in users.values_list("pk", "password", "token_version"):
         token = AccessToken()
         token[api_settings.USER_ID_CLAIM] = str(user_id)
+        token[VERSION_CLAIM] = version
+        if api_settings.CHECK_REVOKE_TOKEN:
+            token[api_settings.REVOKE_TOKEN_CLAIM] = get_md5_hash_password(password)
         tokens[user_id] = str(token)
     return tokens
 
@@ -166,9 +175,9 @@ def delete_keys(pattern: str) -> int:
 
 def bump_catalog_version() -> None:
     """What a catalog change does: every cached list, count and detail becomes unreachable."""
-    from catalog.cache import bump_catalog_version as bump
+    from catalog.cache import CATALOG
 
-    bump()
+    CATALOG.bump()
 
 
 def favorite_movie_ids(user_ids: list[int]) -> dict[int, set[int]]:

@@ -19,6 +19,7 @@ from bench.load import CEILING_PATH, data
 from bench.load.wrk import Request
 
 HOT_USERS = 256  # users whose favorites page is cached
+HOT_MOVIES = 256  # movies whose detail is cached
 HOT_RECOMMENDATION_USERS = 64  # users whose recommendations are cached
 WRITE_USERS = 64  # users reserved for add/delete, one per connection
 MISS_LINES = 30_000  # distinct requests of a miss scenario (more than one run sends)
@@ -140,6 +141,16 @@ def _movie_detail(ctx: Context, connections: int) -> list[Request]:
     ]
 
 
+def _movie_detail_cached(ctx: Context, connections: int) -> list[Request]:
+    rng = _rng(11)
+    ids = rng.sample(range(1, ctx.data.movies + 1), min(HOT_MOVIES, ctx.data.movies))
+    return [Request("GET", f"/api/movies/{movie_id}/") for movie_id in ids]
+
+
+def _warm_movie_details(ctx: Context) -> None:
+    send_once(ctx.api_url, _movie_detail_cached(ctx, 1))
+
+
 def _warm_movies_p1(ctx: Context) -> None:
     data.bump_catalog_version()
     send_once(ctx.api_url, _movies_p1(ctx, 1))
@@ -155,6 +166,27 @@ def _favorites_cached(ctx: Context, connections: int) -> list[Request]:
 
 def _warm_favorites(ctx: Context) -> None:
     send_once(ctx.api_url, _favorites_cached(ctx, 1))
+
+
+def _favorites_not_modified(ctx: Context, connections: int) -> list[Request]:
+    """The hot users' pages with the ETag each got: every answer a 304."""
+    requests = _favorites_cached(ctx, connections)
+    return [Request(r.method, r.path, r.token, etag=etag_of(ctx.api_url, r)) for r in requests]
+
+
+def etag_of(url: str, r: Request) -> str:
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    try:
+        connection.request(r.method, r.path, headers={"Authorization": f"Bearer {r.token}"})
+        response = connection.getresponse()
+        response.read()
+        etag = response.getheader("ETag")
+        if response.status != 200 or not etag:
+            raise RuntimeError(f"{r.method} {r.path}: {response.status}, ETag {etag!r}")
+        return etag
+    finally:
+        connection.close()
 
 
 def _favorites_miss(ctx: Context, connections: int) -> list[Request]:
@@ -275,11 +307,26 @@ SCENARIOS = [
         notes="mostly misses",
     ),
     Scenario(
+        "movie_detail_cached",
+        "movie detail (cached)",
+        "movies",
+        _movie_detail_cached,
+        prepare=_warm_movie_details,
+        notes=f"{HOT_MOVIES} movies",
+    ),
+    Scenario(
         "favorites_cached",
         "favorites list (cached)",
         "favorites",
         _favorites_cached,
         prepare=_warm_favorites,
+    ),
+    Scenario(
+        "favorites_304",
+        "favorites list (304)",
+        "favorites",
+        _favorites_not_modified,
+        notes="If-None-Match with the page's ETag: answered from the versions alone",
     ),
     Scenario(
         "favorites_miss",
@@ -333,5 +380,7 @@ SCENARIOS = [
     ),
 ]
 BY_KEY = {s.key: s for s in SCENARIOS}
+# Run again through nginx (``bench.load.server.nginx``) in the same run: the edge's figures.
+NGINX_KEYS = ["ceiling", "movies_p1", "movie_detail_cached", "favorites_cached", "favorites_304"]
 SCALE_KEYS = ["ceiling", "movies_p1", "movies_deep", "movies_filtered", "favorites_cached",
               "favorites_miss"]  # fmt: skip
