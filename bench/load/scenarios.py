@@ -1,9 +1,10 @@
 """The scenarios: which requests each wrk connection sends, and what is reset before a run.
 
 "Cached" scenarios cycle over a small set of requests whose responses are in Redis before the
-run. "Miss" scenarios make the per-URL response cache miss on (nearly) every request: a unique
-``_`` query parameter that the API ignores (as a never-seen URL would), or a user whose entry
-was deleted; per-filter COUNTs stay cached, as in steady state.
+run. "Miss" scenarios make the response cache miss on (nearly) every request: thousands of
+distinct pages (the page size and number vary around the same offset: the list's cache key
+has every parameter the list reads, and only those), a random movie, or a user whose entry was
+deleted; per-filter COUNTs stay cached, as in steady state.
 """
 
 import http.client
@@ -116,9 +117,20 @@ def _movies_p1(ctx: Context, connections: int) -> list[Request]:
     return [Request("GET", "/api/movies/")] * connections
 
 
+def _deep_pages(ctx: Context) -> list[str]:
+    """Distinct ``page=&page_size=`` pairs around offset 10,000 (page 500 of 20): 81 sizes x
+    100 pages, each a cache key of its own, shuffled (seeded)."""
+    pages = []
+    for size in range(20, 101):
+        last = math.ceil(ctx.data.movies / size)
+        around = min(last, max(1, DEEP_PAGE * 20 // size))
+        pages += [f"page={max(1, around - k)}&page_size={size}" for k in range(100)]
+    _rng(9).shuffle(pages)
+    return pages
+
+
 def _movies_deep(ctx: Context, connections: int) -> list[Request]:
-    page = min(DEEP_PAGE, math.ceil(ctx.data.movies / 20))
-    return [Request("GET", f"/api/movies/?page={page}&_={i}") for i in range(MISS_LINES)]
+    return [Request("GET", f"/api/movies/?{paging}") for paging in _deep_pages(ctx)]
 
 
 def _movies_filtered(ctx: Context, connections: int) -> list[Request]:
@@ -284,11 +296,11 @@ SCENARIOS = [
     Scenario("movies_p1", "movies page 1 (cached)", "movies", _movies_p1, prepare=_warm_movies_p1),
     Scenario(
         "movies_deep",
-        f"movies page {DEEP_PAGE} (miss)",
+        f"movies deep page, offset ~{DEEP_PAGE * 20:,} (miss)",
         "movies",
         _movies_deep,
         prepare=lambda ctx: data.bump_catalog_version(),
-        notes="page cache missed, COUNT cached",
+        notes="8,100 distinct pages (81 sizes x 100 pages), COUNT cached",
     ),
     Scenario(
         "movies_filtered",
@@ -296,7 +308,7 @@ SCENARIOS = [
         "movies",
         _movies_filtered,
         prepare=lambda ctx: data.bump_catalog_version(),
-        notes="140 filter sets, page 1; COUNT cached per set after its first request",
+        notes="140 filter sets x 81 page sizes, page 1; COUNT cached per set after its first",
     ),
     Scenario(
         "movie_detail",

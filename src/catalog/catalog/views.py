@@ -7,7 +7,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.viewsets import ReadOnlyModelViewSet
 
-from catalog import cache, schema, selectors, services
+from catalog import cache, items, schema, selectors, services
 from catalog.conf import catalog_settings
 from catalog.filters import QUERY_PARAMETERS, MovieFilter
 from catalog.models import Movie
@@ -73,8 +73,10 @@ class MovieViewSet(ReadOnlyModelViewSet):
 
         def compute() -> tuple[Any, float]:
             throttle_uncached(self, request)
-            data = super(MovieViewSet, self).list(request).data
-            return data, catalog_settings.CACHE_TIMEOUT
+            queryset = self.filter_queryset(self.get_queryset()).values(*items.LIST_ITEM_FIELDS)
+            page = self.paginate_queryset(queryset) or []  # always paginated; raises the 400s
+            body = self.get_paginated_response([items.list_item(row) for row in page]).data
+            return body, catalog_settings.CACHE_TIMEOUT
 
         return http_cache.cached_json_response(request, _catalog_read, key, compute)
 
