@@ -1,7 +1,8 @@
 """Where a cache miss spends its CPU: ``python -m bench.profile SCENARIO [--requests N]``
 profiles N misses of one endpoint in process with pyinstrument (the Django test client, the
 load benchmark's database, local-memory cache: no network in the profile), printing the call
-tree. Scenarios: movies_deep, movies_filtered, movie_detail, favorites_miss, similar.
+tree. Scenarios: movies_deep, movies_filtered, movie_detail, favorites_miss, similar (misses)
+and favorites_hit (one cached page, again and again).
 
 Seed the database first (``make bench-seed``); BENCH_LOAD_DATABASE names it, as for the load
 benchmark. Every request is a miss of its page, as in the load benchmark's miss scenarios: a
@@ -16,7 +17,9 @@ import random
 from bench import common
 
 DATABASE = os.environ.get("BENCH_LOAD_DATABASE", "movies_bench_load")
-SCENARIOS = ("movies_deep", "movies_filtered", "movie_detail", "favorites_miss", "similar")
+SCENARIOS = (
+    "movies_deep", "movies_filtered", "movie_detail", "favorites_miss", "favorites_hit", "similar"
+)  # fmt: skip
 
 
 def main() -> None:
@@ -38,7 +41,7 @@ def main() -> None:
     client = Client()
     user = get_user_model().objects.order_by("pk").first()
     headers = {}
-    if args.scenario == "favorites_miss" and user is not None:
+    if args.scenario.startswith("favorites") and user is not None:
         token = AccessToken.for_user(user)
         token["ver"] = user.token_version
         headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
@@ -49,6 +52,7 @@ def main() -> None:
             "movies_filtered": f"/api/movies/?genre=18&ordering=title&page_size={20 + i % 81}",
             "movie_detail": f"/api/movies/{rng.randint(1, top)}/",
             "favorites_miss": f"/api/favorite-movies/?page_size={20 + i % 50}",
+            "favorites_hit": "/api/favorite-movies/",  # a hit: where a cached page goes
             "similar": f"/api/movies/{rng.randint(1, top)}/similar/",
         }[args.scenario]
 

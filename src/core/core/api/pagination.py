@@ -4,7 +4,7 @@ through a deferred join, counts cached per version, and cached pages served with
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
@@ -161,7 +161,6 @@ class PageCache(Protocol):
     def read(self, key: str | None) -> Snapshot: ...
 
 
-@runtime_checkable
 class PlannedPageCache(PageCache, Protocol):
     """A ``PageCache`` whose read is named ahead, so that authentication can make it with its
     own (``core.api.read_ahead``): ``read(key)`` is
@@ -199,7 +198,8 @@ class CachedPagesMixin:
         if getattr(self, "action", None) not in self.read_ahead_actions:
             return None
         pages = self.user_pages(user_id)
-        if not isinstance(pages, PlannedPageCache) or self.paginator is None:
+        plan = getattr(pages, "plan", None)  # a PlannedPageCache (not isinstance: ~50 us)
+        if plan is None or self.paginator is None:
             return None
         try:
             _, _, key = _page_request(request, self.paginator, pages)
@@ -207,7 +207,7 @@ class CachedPagesMixin:
             return None  # the view answers the 400
         if http_cache.if_none_match(request) is not None:
             key = None  # the versions alone decide a 304
-        return read_ahead.Plan(key, pages.plan(key))
+        return read_ahead.Plan(key, plan(key))
 
 
 def _links(
@@ -268,11 +268,11 @@ def cached_page_response(
     user_id = getattr(request.user, "pk", None)
     variant = (request.build_absolute_uri(), user_id, getattr(request, "accepted_media_type", ""))
 
+    held = getattr(pages, "held", None)  # a PlannedPageCache's
+
     def read(wanted: str | None) -> Snapshot:
-        ahead = read_ahead.take(request, user_id, wanted)
-        if ahead is not None and isinstance(pages, PlannedPageCache):
-            return pages.held(ahead)
-        return pages.read(wanted)
+        ahead = read_ahead.take(request, user_id, wanted) if held else None
+        return pages.read(wanted) if ahead is None or held is None else held(ahead)
 
     def respond() -> HttpResponse:
         snapshot = read(key)
