@@ -143,14 +143,26 @@ clean:  ## Remove the virtualenv and caches
 BENCH_MOVIES ?= 1000000
 BENCH_ENV = BENCH_MOVIES=$(BENCH_MOVIES)
 WRK = @command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
-.PHONY: bench bench-scale bench-seed bench-inprocess bench-catalog bench-favorites bench-recommendations bench-services
+.PHONY: bench bench-workers bench-scale bench-seed bench-inprocess bench-catalog bench-favorites bench-recommendations bench-services
 
 bench-services:  ## Start PostgreSQL and Redis for the benchmarks unless they run
 	@bash scripts/ensure-services.sh
 
-bench: $(VENV)/.dev bench-services  ## Load test: gunicorn (prod settings) driven by wrk, with ceilings
+bench: $(VENV)/.dev bench-services  ## Load test: gunicorn (prod settings) driven by wrk, with ceilings, direct and via nginx
 	$(WRK)
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || (apt-get update -qq && apt-get install -y -qq nginx-light)
 	$(BIN)/python -m bench.load
+
+# Sync vs gthread workers, both behind nginx (the edge scenarios and the misses), one run each:
+# bench/results/load_sync.md and load_gthread.md. The default in config/gunicorn.py follows them.
+WORKER_SCENARIOS := ceiling,movies_p1,movie_detail_cached,favorites_cached,favorites_304,movies_deep,movie_detail,favorites_miss
+bench-workers: $(VENV)/.dev bench-services  ## Load test: sync vs gthread workers behind nginx
+	$(WRK)
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || (apt-get update -qq && apt-get install -y -qq nginx-light)
+	BENCH_LOAD_WORKERS=4 BENCH_LOAD_THREADS=1 BENCH_LOAD_NGINX=$(WORKER_SCENARIOS) \
+	  $(BIN)/python -m bench.load run --scenarios $(WORKER_SCENARIOS) --output bench/results/load_sync
+	BENCH_LOAD_WORKERS=2 BENCH_LOAD_THREADS=4 BENCH_LOAD_NGINX=$(WORKER_SCENARIOS) \
+	  $(BIN)/python -m bench.load run --scenarios $(WORKER_SCENARIOS) --output bench/results/load_gthread
 
 bench-scale: $(VENV)/.dev bench-services  ## Load test of list/favorites at 1x, 10x and 100x data
 	$(WRK)

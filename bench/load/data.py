@@ -98,21 +98,34 @@ def seed(data: DataSet, *, recommendations: bool = True) -> dict[str, float]:
     )
 
 
-def access_tokens(user_ids: Iterable[int]) -> dict[int, str]:
-    """A signed access token per user, made here (no login): simplejwt's ``for_user`` claims
-    (the password digest that CHECK_REVOKE_TOKEN checks) and the user's token version, from one
-    query."""
+def _user_claims(user_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
+    """Per user, the claims authentication checks against the user (as a login sets them):
+    its token version and, with CHECK_REVOKE_TOKEN, the digest of its password."""
     from django.contrib.auth import get_user_model
-    from rest_framework_simplejwt.tokens import AccessToken
+    from rest_framework_simplejwt.settings import api_settings
+    from rest_framework_simplejwt.utils import get_md5_hash_password
 
     from accounts.tokens import VERSION_CLAIM
 
     users = get_user_model().objects.filter(pk__in=list(user_ids))
+    claims = {}
+    for user_id, password, version in users.values_list("pk", "password", "token_version"):
+        claims[user_id] = {api_settings.USER_ID_CLAIM: str(user_id), VERSION_CLAIM: version}
+        if api_settings.CHECK_REVOKE_TOKEN:
+            claims[user_id][api_settings.REVOKE_TOKEN_CLAIM] = get_md5_hash_password(password)
+    return claims
+
+
+def access_tokens(user_ids: Iterable[int]) -> dict[int, str]:
+    """A signed access token per user, made here (no login, no database write)."""
+    from rest_framework_simplejwt.tokens import AccessToken
+
     tokens = {}
-    for user in users.only("id", "password", "token_version"):
-        token = AccessToken.for_user(user)
-        token[VERSION_CLAIM] = user.token_version
-        tokens[user.pk] = str(token)
+    for user_id, claims in _user_claims(user_ids).items():
+        token = AccessToken()
+        for name, value in claims.items():
+            token[name] = value
+        tokens[user_id] = str(token)
     return tokens
 
 
@@ -125,9 +138,11 @@ def refresh_tokens(user_ids: list[int]) -> list[str]:
     from rest_framework_simplejwt.utils import datetime_from_epoch
 
     tokens, rows = [], []
+    claims = _user_claims(user_ids)
     for user_id in user_ids:
         token = RefreshToken()
-        token[api_settings.USER_ID_CLAIM] = str(user_id)
+        for name, value in claims[user_id].items():
+            token[name] = value
         text = str(token)
         tokens.append(text)
         rows.append(
@@ -171,9 +186,9 @@ def delete_keys(pattern: str) -> int:
 
 def bump_catalog_version() -> None:
     """What a catalog change does: every cached list, count and detail becomes unreachable."""
-    from catalog.cache import bump_catalog_version as bump
+    from catalog.cache import CATALOG
 
-    bump()
+    CATALOG.bump()
 
 
 def favorite_movie_ids(user_ids: list[int]) -> dict[int, set[int]]:

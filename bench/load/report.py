@@ -18,6 +18,16 @@ TARGET_CONCURRENCY = 32
 TARGET_CEILING_PCT = 50.0
 TARGET_SCALE_GROWTH = 2.0
 CEILING_TARGET_SCENARIOS = ("favorites_cached", "movies_p1")
+# Issue 18's: the share of the DRF ceiling (measured through gunicorn directly) each must reach.
+CEILING_SHARES = {
+    "movies_p1@nginx": 500.0,
+    "movie_detail_cached@nginx": 500.0,
+    "favorites_cached": 80.0,
+    "favorites_304": 100.0,
+}
+MISS_SCENARIOS = ("movies_deep", "movies_filtered", "movie_detail", "favorites_miss",
+                  "token_refresh")  # fmt: skip
+TARGET_MISS_P99_MS = 150.0
 LEGEND = (
     "% ceil: req/s as a share of the DRF ceiling (same middleware stack, no auth/DB) at the "
     "same concurrency. errors: non-2xx + socket errors. SQL/req: mean of the X-Bench-Queries "
@@ -117,6 +127,29 @@ def targets(result: RunResult, scale: dict[str, Any] | None) -> list[dict[str, A
             "detail": ("over: " + ", ".join(f"{r.name} {r.p99:.0f} ms" for r in slow))
             if slow
             else (f"worst {max(r.p99 for r in reads):.0f} ms" if reads else "not measured"),
+        }
+    )
+    shares = [r for r in rows if r.scenario in CEILING_SHARES and r.ceiling_pct]
+    out.append(
+        {
+            "target": "shares of the DRF ceiling: list and detail via nginx >= 500%, cached "
+            "favorites >= 80%, favorites 304 >= 100%",
+            "met": all(r.ceiling_pct >= CEILING_SHARES[r.scenario] for r in shares)
+            if shares
+            else None,
+            "detail": ", ".join(f"{r.name} c={r.concurrency} {r.ceiling_pct:.0f}%" for r in shares)
+            or "not measured",
+        }
+    )
+    misses = [r for r in rows if r.scenario in MISS_SCENARIOS and r.concurrency == 32]
+    out.append(
+        {
+            "target": f"misses p99 < {TARGET_MISS_P99_MS:.0f} ms at concurrency 32",
+            "met": all(r.p99 < TARGET_MISS_P99_MS for r in misses) if misses else None,
+            "detail": ", ".join(
+                f"{r.name} {r.p99:.0f} ms ({r.cpu_ms_per_request or 0:.1f} ms CPU)" for r in misses
+            )
+            or "not measured",
         }
     )
     out.append(scale_target(scale))

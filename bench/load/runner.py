@@ -1,6 +1,7 @@
 """One load run: seed (if needed), start gunicorn, run the scenarios with wrk at each
 concurrency, measure the workers from /proc, stop everything."""
 
+import dataclasses
 import os
 import sys
 import time
@@ -8,7 +9,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from bench.load import data, server, wrk
-from bench.load.scenarios import BY_KEY, SCENARIOS, Context, Scenario
+from bench.load.scenarios import BY_KEY, NGINX_KEYS, SCENARIOS, Context, Scenario
 
 WARM_SECONDS = 2.0
 WARM_CONNECTIONS = 8
@@ -23,6 +24,11 @@ DRAIN_IDLE_SHARE = 0.05
 DRAIN_SAMPLE_SECONDS = 0.25
 DRAIN_MAX_SECONDS = 60.0
 QUIET_BUDGET_SECONDS = float(os.environ.get("BENCH_LOAD_QUIET_BUDGET", "60"))
+# The scenarios run again through nginx (its production configuration, Debian's package on
+# loopback) in the same run: "" for none. Idle upstream connections nginx keeps for gthread
+# workers (sync workers close each connection, so none for them).
+NGINX_SCENARIOS = os.environ.get("BENCH_LOAD_NGINX", ",".join(NGINX_KEYS))
+NGINX_KEEPALIVE = int(os.environ.get("BENCH_LOAD_NGINX_KEEPALIVE", "32"))
 
 
 @dataclass
@@ -53,6 +59,7 @@ class Row:
     load_average: float  # 1-minute, right after the run
     exhausted: int = 0  # one-use requests sent again (refresh tokens): should be 0
     ceiling_pct: float | None = None  # rps as % of the middleware-stack ceiling
+    path: str = "gunicorn"  # or "nginx": through nginx in front of the same gunicorn
     worker_cpu_split: list[float] = field(default_factory=list)  # seconds per worker
 
     @property
@@ -142,6 +149,21 @@ def run(config: RunConfig) -> RunResult:
                     result.rows += _scenario(scenario, bare, context, config)
             else:
                 result.rows += _scenario(scenario, api, context, config)
+        edge = [BY_KEY[k] for k in NGINX_SCENARIOS.split(",") if k and k in config.scenarios]
+        if edge:
+            keepalive = NGINX_KEEPALIVE if server.THREADS > 1 else 0
+            with server.nginx(api, log_dir=logs, keepalive=keepalive) as proxied:
+                # Warm-ups and ETags through nginx too: links and ETags name the host asked.
+                context = dataclasses.replace(context, api_url=proxied.url)
+                for number, scenario in enumerate(edge, 1):
+                    print(
+                        f"load via nginx: {scenario.name} ({number}/{len(edge)})", file=sys.stderr
+                    )
+                    for row in _scenario(scenario, proxied, context, config):
+                        row.path = "nginx"
+                        row.scenario = f"{row.scenario}@nginx"
+                        row.name = f"{row.name} via nginx"
+                        result.rows.append(row)
         if api.process.poll() is not None:
             raise RuntimeError(f"the API server died:\n{api.tail()}")
     _ceiling_ratios(result.rows)
@@ -269,6 +291,7 @@ def _scenario(scenario: Scenario, srv: server.Server, ctx: Context, config: RunC
 
 
 def _ceiling_ratios(rows: list[Row]) -> None:
+    # The DRF ceiling through gunicorn directly: rows through nginx are measured against it too.
     ceiling = {r.concurrency: r.rps for r in rows if r.scenario == "ceiling"}
     for row in rows:
         if ceiling.get(row.concurrency):

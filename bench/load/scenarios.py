@@ -1,9 +1,10 @@
 """The scenarios: which requests each wrk connection sends, and what is reset before a run.
 
 "Cached" scenarios cycle over a small set of requests whose responses are in Redis before the
-run. "Miss" scenarios make the per-URL response cache miss on (nearly) every request: a unique
-``_`` query parameter that the API ignores (as a never-seen URL would), or a user whose entry
-was deleted; per-filter COUNTs stay cached, as in steady state.
+run. "Miss" scenarios make the response cache miss on (nearly) every request: thousands of
+distinct pages (the page size and number vary around the same offset: the list's cache key
+has every parameter the list reads, and only those), a random movie, or a user whose entry was
+deleted; per-filter COUNTs stay cached, as in steady state.
 """
 
 import http.client
@@ -19,6 +20,7 @@ from bench.load import CEILING_PATH, data
 from bench.load.wrk import Request
 
 HOT_USERS = 256  # users whose favorites page is cached
+HOT_MOVIES = 256  # movies whose detail is cached
 HOT_RECOMMENDATION_USERS = 64  # users whose recommendations are cached
 WRITE_USERS = 64  # users reserved for add/delete, one per connection
 MISS_LINES = 30_000  # distinct requests of a miss scenario (more than one run sends)
@@ -115,9 +117,20 @@ def _movies_p1(ctx: Context, connections: int) -> list[Request]:
     return [Request("GET", "/api/movies/")] * connections
 
 
+def _deep_pages(ctx: Context) -> list[str]:
+    """Distinct ``page=&page_size=`` pairs around offset 10,000 (page 500 of 20): 81 sizes x
+    100 pages, each a cache key of its own, shuffled (seeded)."""
+    pages = []
+    for size in range(20, 101):
+        last = math.ceil(ctx.data.movies / size)
+        around = min(last, max(1, DEEP_PAGE * 20 // size))
+        pages += [f"page={max(1, around - k)}&page_size={size}" for k in range(100)]
+    _rng(9).shuffle(pages)
+    return pages
+
+
 def _movies_deep(ctx: Context, connections: int) -> list[Request]:
-    page = min(DEEP_PAGE, math.ceil(ctx.data.movies / 20))
-    return [Request("GET", f"/api/movies/?page={page}&_={i}") for i in range(MISS_LINES)]
+    return [Request("GET", f"/api/movies/?{paging}") for paging in _deep_pages(ctx)]
 
 
 def _movies_filtered(ctx: Context, connections: int) -> list[Request]:
@@ -140,6 +153,16 @@ def _movie_detail(ctx: Context, connections: int) -> list[Request]:
     ]
 
 
+def _movie_detail_cached(ctx: Context, connections: int) -> list[Request]:
+    rng = _rng(11)
+    ids = rng.sample(range(1, ctx.data.movies + 1), min(HOT_MOVIES, ctx.data.movies))
+    return [Request("GET", f"/api/movies/{movie_id}/") for movie_id in ids]
+
+
+def _warm_movie_details(ctx: Context) -> None:
+    send_once(ctx.api_url, _movie_detail_cached(ctx, 1))
+
+
 def _warm_movies_p1(ctx: Context) -> None:
     data.bump_catalog_version()
     send_once(ctx.api_url, _movies_p1(ctx, 1))
@@ -155,6 +178,27 @@ def _favorites_cached(ctx: Context, connections: int) -> list[Request]:
 
 def _warm_favorites(ctx: Context) -> None:
     send_once(ctx.api_url, _favorites_cached(ctx, 1))
+
+
+def _favorites_not_modified(ctx: Context, connections: int) -> list[Request]:
+    """The hot users' pages with the ETag each got: every answer a 304."""
+    requests = _favorites_cached(ctx, connections)
+    return [Request(r.method, r.path, r.token, etag=etag_of(ctx.api_url, r)) for r in requests]
+
+
+def etag_of(url: str, r: Request) -> str:
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60)
+    try:
+        connection.request(r.method, r.path, headers={"Authorization": f"Bearer {r.token}"})
+        response = connection.getresponse()
+        response.read()
+        etag = response.getheader("ETag")
+        if response.status != 200 or not etag:
+            raise RuntimeError(f"{r.method} {r.path}: {response.status}, ETag {etag!r}")
+        return etag
+    finally:
+        connection.close()
 
 
 def _favorites_miss(ctx: Context, connections: int) -> list[Request]:
@@ -278,11 +322,11 @@ SCENARIOS = [
     Scenario("movies_p1", "movies page 1 (cached)", "movies", _movies_p1, prepare=_warm_movies_p1),
     Scenario(
         "movies_deep",
-        f"movies page {DEEP_PAGE} (miss)",
+        f"movies deep page, offset ~{DEEP_PAGE * 20:,} (miss)",
         "movies",
         _movies_deep,
         prepare=lambda ctx: data.bump_catalog_version(),
-        notes="page cache missed, COUNT cached",
+        notes="8,100 distinct pages (81 sizes x 100 pages), COUNT cached",
     ),
     Scenario(
         "movies_filtered",
@@ -290,7 +334,7 @@ SCENARIOS = [
         "movies",
         _movies_filtered,
         prepare=lambda ctx: data.bump_catalog_version(),
-        notes="140 filter sets, page 1; COUNT cached per set after its first request",
+        notes="140 filter sets x 81 page sizes, page 1; COUNT cached per set after its first",
     ),
     Scenario(
         "movie_detail",
@@ -301,11 +345,26 @@ SCENARIOS = [
         notes="mostly misses",
     ),
     Scenario(
+        "movie_detail_cached",
+        "movie detail (cached)",
+        "movies",
+        _movie_detail_cached,
+        prepare=_warm_movie_details,
+        notes=f"{HOT_MOVIES} movies",
+    ),
+    Scenario(
         "favorites_cached",
         "favorites list (cached)",
         "favorites",
         _favorites_cached,
         prepare=_warm_favorites,
+    ),
+    Scenario(
+        "favorites_304",
+        "favorites list (304)",
+        "favorites",
+        _favorites_not_modified,
+        notes="If-None-Match with the page's ETag: answered from the versions alone",
     ),
     Scenario(
         "favorites_miss",
@@ -377,5 +436,7 @@ SCENARIOS = [
     ),
 ]
 BY_KEY = {s.key: s for s in SCENARIOS}
+# Run again through nginx (``bench.load.server.nginx``) in the same run: the edge's figures.
+NGINX_KEYS = ["ceiling", "movies_p1", "movie_detail_cached", "favorites_cached", "favorites_304"]
 SCALE_KEYS = ["ceiling", "movies_p1", "movies_deep", "movies_filtered", "favorites_cached",
               "favorites_miss"]  # fmt: skip

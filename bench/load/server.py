@@ -3,7 +3,9 @@
 
 import contextlib
 import os
+import re
 import resource
+import shutil
 import signal
 import socket
 import subprocess
@@ -238,3 +240,91 @@ def stop(server: Server) -> None:
 def log_directory() -> Iterator[Path]:
     with tempfile.TemporaryDirectory(prefix="bench-load-") as path:
         yield Path(path)
+
+
+NGINX_TEMPLATES = ROOT / "deploy" / "nginx" / "templates"
+NGINX_WORKERS = os.environ.get("BENCH_LOAD_NGINX_WORKERS", "auto")
+
+
+def nginx_binary() -> str | None:
+    return shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/usr/local/sbin")
+
+
+def _render(template: Path, values: dict[str, str]) -> str:
+    """A template of deploy/nginx/templates as the nginx image renders it (envsubst)."""
+    text = template.read_text()
+    for name, value in values.items():
+        text = re.sub(rf"\$(\{{{name}\}}|{name}\b)", lambda _, value=value: value, text)
+    return text
+
+
+@contextlib.contextmanager
+def nginx(upstream: Server, *, log_dir: Path, keepalive: int = 0) -> Iterator[Server]:
+    """Debian's nginx on a free loopback port in front of ``upstream``, configured by the
+    production templates (deploy/nginx/templates) as docker compose renders them; with
+    ``keepalive``, through an upstream group that keeps that many idle connections (what
+    gthread workers can use; sync workers close every connection). The ``Server`` returned
+    is ``upstream`` at nginx's URL: the workers measured are gunicorn's."""
+    binary = nginx_binary()
+    if binary is None:
+        raise SystemExit("nginx is not installed: `apt-get install -y nginx-light` (Debian).")
+    port = free_port()
+    home = log_dir / f"nginx-{port}"
+    (home / "temp").mkdir(parents=True)
+    target = upstream.url.removeprefix("http://")
+    pool = ""
+    if keepalive:
+        pool = f"upstream bench_api {{ server {target}; keepalive {keepalive}; }}\n"
+        target = "bench_api"  # proxy_pass http://$api_upstream picks the group by its name
+    values = {
+        "NGINX_LISTEN": f"127.0.0.1:{port}",
+        "API_UPSTREAM": target,
+        "NGINX_RESOLVER": "127.0.0.1",  # unused: the upstream is an address or a group
+        "NGINX_CLIENT_TIMEOUT": "10s",
+        "NGINX_CLIENT_MAX_BODY_SIZE": "1048576",
+        "NGINX_CACHE_DIR": str(home / "cache"),
+    }
+    includes = []
+    for template in sorted(NGINX_TEMPLATES.glob("*.template")):
+        conf = home / template.name.removesuffix(".template")
+        conf.write_text(_render(template, values))
+        includes.append(f"    include {conf};")
+    mime = Path("/etc/nginx/mime.types")
+    lines = [
+        "user root;" if os.geteuid() == 0 else "",
+        "daemon off;",
+        f"worker_processes {NGINX_WORKERS};",
+        f"pid {home / 'nginx.pid'};",
+        f"error_log {home / 'error.log'} warn;",
+        "events { worker_connections 1024; }",
+        "http {",
+        f"    include {mime};" if mime.exists() else "",
+        "    default_type application/octet-stream;",
+        "    access_log off;",  # gunicorn logs every request it serves, as in production
+        *(f"    {k}_temp_path {home / 'temp' / k};" for k in ("client_body", "proxy")),
+        *(f"    {k}_temp_path {home / 'temp' / k};" for k in ("fastcgi", "uwsgi", "scgi")),
+        f"    {pool}",
+        *includes,
+        "}",
+    ]
+    conf = home / "nginx.conf"
+    conf.write_text("\n".join(lines) + "\n")
+    log = home / "error.log"
+    process = subprocess.Popen(  # noqa: S603 (Debian's nginx, our configuration)
+        [binary, "-p", str(home), "-c", str(conf), "-e", str(log)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True,
+    )  # fmt: skip
+    server = Server(app="nginx", url=f"http://127.0.0.1:{port}", process=process, log=log)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            if process.poll() is not None:
+                raise RuntimeError(f"nginx exited:\n{server.tail()}")
+            with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port)):
+                break
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"nginx not listening after 20 s:\n{server.tail()}")
+            time.sleep(0.1)
+        yield Server(app=upstream.app, url=server.url, process=upstream.process, log=upstream.log)
+    finally:
+        stop(server)

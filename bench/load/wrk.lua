@@ -1,7 +1,8 @@
 -- wrk script of the load benchmark (bench/load/wrk.py). One connection per wrk thread.
 --
 -- BENCH_WRK_REQUESTS names a file of requests, one per line: METHOD \t PATH \t TOKEN \t BODY
--- (TOKEN and BODY may be empty). Thread i of n sends lines i, i+n, i+2n, ... in turn, from
+-- \t ETAG (TOKEN, BODY and ETAG may be empty; an ETAG is sent as If-None-Match, and the 304
+-- it is answered counts as a success). Thread i of n sends lines i, i+n, i+2n, ... in turn, from
 -- the start again when it runs out (BENCH_WRK_MODE=cycle) or, for one-use requests such as
 -- refresh tokens, also from the start but counting each reuse as "exhausted".
 -- BENCH_WRK_MODE=add_delete: each line is a POST adding a favorite; the id in a 201 answer is
@@ -41,8 +42,11 @@ local function split(line)
    return fields
 end
 
-local function headers_for(token, body)
+local function headers_for(token, body, etag)
    local headers = { Host = wrk.headers["Host"] }
+   if etag ~= nil and etag ~= "" then
+      headers["If-None-Match"] = etag
+   end
    if token ~= nil and token ~= "" then
       headers["Authorization"] = "Bearer " .. token
    end
@@ -61,7 +65,7 @@ function init(args)
       if n % total == index then
          local f = split(line)
          local body = f[4] ~= "" and f[4] or nil
-         table.insert(requests, wrk.format(f[1], f[2], headers_for(f[3], body), body))
+         table.insert(requests, wrk.format(f[1], f[2], headers_for(f[3], body, f[5]), body))
          table.insert(auth, f[3])
       end
       n = n + 1
@@ -91,7 +95,7 @@ end
 
 function response(status, headers, body)
    responses = responses + 1
-   if status < 200 or status > 299 then
+   if (status < 200 or status > 299) and status ~= 304 then
       non2xx = non2xx + 1
       status_counts[status] = (status_counts[status] or 0) + 1
       local parts = {}

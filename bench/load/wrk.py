@@ -15,18 +15,20 @@ MARKER = "BENCH_WRK_JSON "
 
 @dataclass(frozen=True)
 class Request:
-    """One request of a scenario; ``token`` is a JWT access (or empty), ``body`` JSON text."""
+    """One request of a scenario; ``token`` is a JWT access (or empty), ``body`` JSON text,
+    ``etag`` an If-None-Match (a 304 then counts as a success)."""
 
     method: str
     path: str
     token: str = ""
     body: str = ""
+    etag: str = ""
 
     def line(self) -> str:
-        for part in (self.method, self.path, self.token, self.body):
+        for part in (self.method, self.path, self.token, self.body, self.etag):
             if "\t" in part or "\n" in part:
                 raise ValueError(f"tab or newline in a request field: {part!r}")
-        return f"{self.method}\t{self.path}\t{self.token}\t{self.body}\n"
+        return f"{self.method}\t{self.path}\t{self.token}\t{self.body}\t{self.etag}\n"
 
 
 @dataclass

@@ -166,6 +166,13 @@ STORAGES = {
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = env.int("DJANGO_MAX_BODY_BYTES", default=1024 * 1024)
 
+# HTTP caching of the API's cached reads (core.api.http_cache): how long browsers and nginx's
+# micro-cache may keep a public (catalog) answer, and serve it stale while they revalidate it.
+HTTP_CACHE = {
+    "MAX_AGE": env.int("HTTP_CACHE_MAX_AGE", default=2),
+    "STALE_WHILE_REVALIDATE": env.int("HTTP_CACHE_STALE_WHILE_REVALIDATE", default=30),
+}
+
 # CORS: an explicit allow-list of front-end origins.
 CORS_ALLOWED_ORIGINS = env.list("CORS_ALLOWED_ORIGINS", default=[])
 CORS_ALLOW_CREDENTIALS = True

@@ -199,3 +199,18 @@ def test_genres_list(api_client):
     response = api_client.get(reverse("catalog:genre-list"))
 
     assert response.json() == [{"id": 28, "name": "Action"}, {"id": 12, "name": "Adventure"}]
+
+
+def test_list_items_from_projections_are_the_serializers(api_client, db):
+    import datetime
+
+    from catalog.models import Movie
+    from catalog.serializers import MovieListSerializer
+
+    MovieFactory(title="Amélie", release_date=None, poster_path="", overview="")
+    MovieFactory(release_date=datetime.date(1999, 12, 31), poster_path="/p.jpg")
+
+    body = api_client.get(URL, {"ordering": "title"}).json()
+
+    movies = Movie.objects.order_by("title")
+    assert body["results"] == MovieListSerializer(movies, many=True).data

@@ -41,7 +41,9 @@ from gunicorn.config import Config as GunicornConfig
 from config import gunicorn as production_gunicorn
 
 ROOT = Path(__file__).resolve().parents[2]
-TEMPLATE = ROOT / "deploy" / "nginx" / "templates" / "default.conf.template"
+TEMPLATES = ROOT / "deploy" / "nginx" / "templates"
+TEMPLATE = TEMPLATES / "default.conf.template"
+CACHE_TEMPLATE = TEMPLATES / "micro-cache.conf.template"  # http-level, rendered once
 COMPOSE = ROOT / "docker-compose.yml"
 NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/usr/local/sbin")
 OPENSSL = shutil.which("openssl")
@@ -52,6 +54,7 @@ WORKERS = 2
 SLOW_CLIENTS = WORKERS + 1  # enough to take every worker of a gunicorn they reach
 DRIP_S = 0.5  # a slow client sends one more header line (or body byte) this often
 LOGIN_RATE = 2  # THROTTLE_TOKEN_RATE, per minute
+FRONT_END = "https://front.example"  # CORS_ALLOWED_ORIGINS
 # The app's limits, which nginx must not exceed: DJANGO_MAX_BODY_BYTES and gunicorn's
 # limit_request_line (config/gunicorn.py keeps gunicorn's default).
 MAX_BODY = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
@@ -63,13 +66,17 @@ pytestmark = pytest.mark.proxy
 
 
 def template_variables() -> set[str]:
-    return set(re.findall(r"\$\{([A-Z][A-Z0-9_]*)\}", TEMPLATE.read_text()))
+    return {
+        name
+        for template in TEMPLATES.glob("*.template")
+        for name in re.findall(r"\$\{([A-Z][A-Z0-9_]*)\}", template.read_text())
+    }
 
 
-def render(**values: str) -> str:
-    """The template with its variables replaced, as the nginx image's entrypoint does (envsubst
+def render(template: Path = TEMPLATE, **values: str) -> str:
+    """A template with its variables replaced, as the nginx image's entrypoint does (envsubst
     of the variables given, braced or not); every one must be given."""
-    text = TEMPLATE.read_text()
+    text = template.read_text()
     for name, value in values.items():
         text = re.sub(rf"\$(\{{{name}\}}|{name}\b)", lambda _, value=value: value, text)
     left = sorted(set(re.findall(r"\$\{?([A-Z][A-Z0-9_]*)", text)))
@@ -267,6 +274,7 @@ def _gunicorn_env(tmp: Path) -> dict[str, str]:
         "DATABASE_URL": f"sqlite:///{tmp / 'db.sqlite3'}",
         "THROTTLE_TOKEN_RATE": f"{LOGIN_RATE}/min",
         "GUNICORN_ACCESS_LOG": str(tmp / "gunicorn-access.log"),
+        "CORS_ALLOWED_ORIGINS": FRONT_END,  # the answers vary with Origin (micro-cache tests)
     }
     if os.environ.get("REDIS_URL"):
         env["CACHE_KEY_PREFIX"] = f"proxy-test-{secrets.token_hex(4)}"
@@ -410,6 +418,7 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
     servers.append(server(f"127.0.0.1:{down_port}", f"127.0.0.1:{free_port()}"))
     if https_port:
         servers.append(server(f"127.0.0.1:{https_port} ssl", api))
+    servers.append(render(CACHE_TEMPLATE, NGINX_CACHE_DIR=str(tmp / "nginx-cache")))
     conf = _nginx_conf(tmp, servers, cert)
     result = Stack(tmp, gunicorn_port, http_port, https_port, down_port, cert)
     try:
@@ -614,6 +623,97 @@ def test_json_is_compressed(https):
     )  # fmt: skip
     assert answer.status == 200 and answer.headers.get("content-encoding") == "gzip"
     assert "openapi" in json.loads(gzip.decompress(answer.body))
+
+
+# --- The micro-cache of anonymous catalog reads ---------------------------------------------------
+
+
+def _get(https: Stack, path: str, headers: dict[str, str] | None = None, source="127.0.0.1"):
+    return request(
+        https.https, "GET", path, cafile=https.cafile, headers=headers or {}, source=source
+    )
+
+
+def test_anonymous_catalog_reads_are_micro_cached(https):
+    path = f"/api/movies/?micro={secrets.token_hex(4)}"
+    first, second = _get(https, path), _get(https, path)
+    genres = [_get(https, "/api/genres/").headers["x-cache-status"] for _ in range(2)]
+
+    assert first.status == second.status == 200
+    assert first.headers["x-cache-status"] == "MISS" and first.from_app
+    assert second.headers["x-cache-status"] == "HIT" and second.body == first.body
+    assert second.headers["etag"] == first.headers["etag"]
+    assert second.headers["cache-control"].startswith("public, max-age=")
+    assert genres[1] == "HIT"
+    # A conditional GET of what nginx holds: its own 304, the app not asked.
+    again = _get(https, path, {"If-None-Match": first.headers["etag"]})
+    assert again.status == 304 and again.headers["x-cache-status"] == "HIT"
+
+
+def test_requests_with_credentials_bypass_the_micro_cache(https):
+    path = f"/api/movies/?micro={secrets.token_hex(4)}"
+    bearer = _get(https, path, {"Authorization": "Bearer not-a-token"})
+    cookie = _get(https, path, {"Cookie": "access_token=not-a-token"})
+    refresh = _get(https, path, {"Cookie": "refresh_token=x"})
+    anonymous = _get(https, path)
+
+    assert bearer.status == 401 and bearer.headers["x-cache-status"] == "BYPASS"
+    assert cookie.headers["x-cache-status"] == "BYPASS" and cookie.from_app
+    assert refresh.headers["x-cache-status"] == "BYPASS"
+    # None of them was stored: the first anonymous request is a miss.
+    assert anonymous.headers["x-cache-status"] == "MISS"
+    # Nor is a cached answer given to a request with credentials.
+    assert _get(https, path, {"Authorization": "Bearer x"}).status == 401
+
+
+def test_micro_cache_keeps_one_answer_per_origin(https):
+    path = f"/api/movies/?micro={secrets.token_hex(4)}"
+    front = _get(https, path, {"Origin": FRONT_END})
+    plain = _get(https, path)
+    other = _get(https, path, {"Origin": "https://elsewhere.example"})
+    front_again = _get(https, path, {"Origin": FRONT_END})
+
+    assert "origin" in front.headers["vary"].lower()
+    assert front.headers["access-control-allow-origin"] == FRONT_END
+    assert plain.headers["x-cache-status"] == "MISS"  # another variant: not the front's
+    assert "access-control-allow-origin" not in plain.headers
+    assert "access-control-allow-origin" not in other.headers
+    assert front_again.headers["x-cache-status"] == "HIT"
+    assert front_again.headers["access-control-allow-origin"] == FRONT_END
+
+
+def _token(https: Stack, username: str, source: str) -> str:
+    password = f"Pass-{secrets.token_hex(8)}"
+    account = {"username": username, "email": f"{username}@example.com", "password": password}
+    registered = request(
+        https.https, "POST", "/api/register/", cafile=https.cafile, headers=JSON,
+        body=json.dumps(account).encode(), source=source,
+    )  # fmt: skip
+    assert registered.status == 201, registered.body
+    login = request(
+        https.https, "POST", "/api/token/", cafile=https.cafile, headers=JSON,
+        body=json.dumps({"username": username, "password": password}).encode(), source=source,
+    )  # fmt: skip
+    assert login.status == 200, login.body
+    return login.json()["access"]
+
+
+def test_micro_cache_never_serves_one_users_answer_to_another(https):
+    names = [f"micro{secrets.token_hex(3)}" for _ in range(2)]
+    tokens = [_token(https, name, f"127.0.0.{60 + i}") for i, name in enumerate(names)]
+
+    for _ in range(2):  # twice: a second answer could come from a cache
+        for name, token in zip(names, tokens, strict=True):
+            for path in ("/api/me/", "/api/favorite-movies/", "/api/movies/"):
+                answer = _get(https, path, {"Authorization": f"Bearer {token}"})
+                assert answer.status == 200 and answer.from_app
+                assert answer.headers.get("x-cache-status") in (None, "BYPASS")
+                if path == "/api/me/":
+                    assert answer.json()["username"] == name
+                if path == "/api/favorite-movies/":
+                    assert answer.headers["cache-control"] == "private, no-cache"
+    anonymous = _get(https, "/api/favorite-movies/")
+    assert anonymous.status == 401
 
 
 # --- docker compose uses the same file ---------------------------------------------------------

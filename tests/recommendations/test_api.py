@@ -516,3 +516,36 @@ def test_a_process_that_missed_a_rebuild_catches_up(planted, user, auth_client, 
     items = results(auth_client)
 
     assert {planted.b.id, planted.c.id} == set(ids(personal(items)))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_similar_is_cached_with_a_public_etag(planted, api_client, django_assert_num_queries):
+    neighbour_table_build()
+    first = api_client.get(similar(planted.a.id))
+
+    with django_assert_num_queries(0):
+        hit = api_client.get(similar(planted.a.id))
+        not_modified = api_client.get(similar(planted.a.id), HTTP_IF_NONE_MATCH=first["ETag"])
+
+    assert hit.content == first.content and hit["ETag"] == first["ETag"]
+    assert first["Cache-Control"].startswith("public, max-age=")
+    assert not_modified.status_code == 304
+    other_page = api_client.get(similar(planted.a.id), {"page_size": 1})
+    assert other_page["ETag"] != first["ETag"] and other_page.json()["count"] == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_similar_304_never_hides_a_new_build_or_a_renamed_movie(planted, api_client):
+    neighbour_table_build()
+    before = api_client.get(similar(planted.a.id))
+    FavoriteMovieFactory(user=planted.fans[0], movie=planted.d)  # a weak link from A to D
+    neighbour_table_build()
+
+    rebuilt = api_client.get(similar(planted.a.id), HTTP_IF_NONE_MATCH=before["ETag"])
+    planted.b.title = "Renamed"
+    planted.b.save()
+    renamed = api_client.get(similar(planted.a.id), HTTP_IF_NONE_MATCH=rebuilt["ETag"])
+
+    assert rebuilt.status_code == 200 and rebuilt.json()["count"] == 3
+    assert renamed.status_code == 200 and "Renamed" in renamed.content.decode()
+    assert len({before["ETag"], rebuilt["ETag"], renamed["ETag"]}) == 3

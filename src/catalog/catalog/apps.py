@@ -7,4 +7,4 @@ class CatalogConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from catalog import checks, receivers  # noqa: F401  (registers checks and receivers)
+        from catalog import checks, receivers, search  # noqa: F401  (registers checks, receivers)

@@ -1,8 +1,9 @@
 from django import forms
-from django.db.models import Exists, F, OuterRef, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet, Value
 from django_filters import rest_framework as filters
 
 from catalog.models import Movie
+from catalog.search import Folded
 from core.api.integers import StrictIntegerFormField, plain_int
 
 # ?ordering= values, each sorted with NULLs last and the id as tie-break so pages never overlap.
@@ -53,7 +54,9 @@ class MovieFilter(filters.FilterSet):
         field_name="vote_average", lookup_expr="gte", min_value=0, max_value=10
     )
     search = filters.CharFilter(
-        method="filter_search", max_length=200, help_text="Words in the title (case-insensitive)."
+        method="filter_search",
+        max_length=200,
+        help_text="Words in the title (case- and accent-insensitive).",
     )
     ordering = filters.ChoiceFilter(
         choices=[(key, key) for key in ORDERINGS],
@@ -78,8 +81,13 @@ class MovieFilter(filters.FilterSet):
         return queryset.filter(Exists(links))
 
     def filter_search(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
-        for word in value.split():
-            queryset = queryset.filter(title__icontains=word)
+        """Every word in the title, whatever its case and accents (``catalog.search``)."""
+        words = value.split()
+        if not words:
+            return queryset
+        queryset = queryset.alias(folded_title=Folded("title"))
+        for word in words:
+            queryset = queryset.filter(folded_title__contains=Folded(Value(word)))
         return queryset
 
     def filter_ordering(self, queryset: QuerySet, name: str, value: str) -> QuerySet:

@@ -1,13 +1,13 @@
 from typing import Any
 
+from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework.generics import ListAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
-from rest_framework.response import Response
 from rest_framework.viewsets import ReadOnlyModelViewSet
 
-from catalog import cache, schema, selectors, services
+from catalog import cache, items, schema, selectors, services
 from catalog.conf import catalog_settings
 from catalog.filters import QUERY_PARAMETERS, MovieFilter
 from catalog.models import Movie
@@ -20,6 +20,7 @@ from catalog.serializers import (
     movie_detail_schema,
 )
 from core import versioned_cache
+from core.api import http_cache
 from core.api.integers import plain_int
 from core.api.pagination import CachedCountPagination, CountCache
 from core.api.throttling import throttle_uncached
@@ -67,7 +68,7 @@ class MovieViewSet(ReadOnlyModelViewSet):
     def get_serializer_class(self):
         return MovieDetailSerializer if self.action == "retrieve" else MovieListSerializer
 
-    def list(self, request: Request, *args, **kwargs) -> Response:
+    def list(self, request: Request, *args, **kwargs) -> HttpResponse:  # type: ignore[override]  # DRF passes it through
         # Only the parameters the list reads: others (utm_*, a random one) share the entry.
         params = [
             (k, v)
@@ -77,29 +78,35 @@ class MovieViewSet(ReadOnlyModelViewSet):
         ]
         key = cache.movie_list_key(base_url=request.build_absolute_uri("/"), params=params)
 
-        def compute() -> Any:
+        def compute() -> tuple[Any, float]:
             throttle_uncached(self, request)
-            return super(MovieViewSet, self).list(request).data
+            queryset = self.filter_queryset(self.get_queryset()).values(*items.LIST_ITEM_FIELDS)
+            page = self.paginate_queryset(queryset) or []  # always paginated; raises the 400s
+            body = self.get_paginated_response([items.list_item(row) for row in page]).data
+            return body, catalog_settings.CACHE_TIMEOUT
 
-        data = versioned_cache.cached(
-            [cache.CATALOG], key, compute, timeout=catalog_settings.CACHE_TIMEOUT
-        )
-        return Response(data)
+        return http_cache.cached_json_response(request, _catalog_read, key, compute)
 
-    def retrieve(self, request: Request, *args, **kwargs) -> Response:
+    def retrieve(self, request: Request, *args, **kwargs) -> HttpResponse:  # type: ignore[override]  # DRF passes it through
         movie_id = plain_int(self.kwargs["pk"])
         if movie_id is None:
             raise Movie.DoesNotExist
-        key = cache.movie_detail_key(movie_id)
-        # The movie's own namespace: another app's part of it (an average) changes it alone.
-        snapshot = versioned_cache.read([cache.CATALOG, cache.movie_namespace(movie_id)], [key])
-        data = snapshot.entry(key)
-        if data is None:
+
+        def compute() -> tuple[Any, float]:
             throttle_uncached(self, request)
             detail = services.movie_detail_load(movie_id=movie_id)
-            data = movie_detail_data(detail.movie)
-            snapshot.store(key, data, timeout=detail.cache_timeout)
-        return Response(data)
+            return movie_detail_data(detail.movie), detail.cache_timeout
+
+        def read(keys: list[str]) -> versioned_cache.Snapshot:
+            # The movie's own namespace: another app's part of it (an average) changes it alone.
+            return versioned_cache.read([cache.CATALOG, cache.movie_namespace(movie_id)], keys)
+
+        key = cache.movie_detail_key(movie_id)
+        return http_cache.cached_json_response(request, read, key, compute)
+
+
+def _catalog_read(keys: list[str]) -> versioned_cache.Snapshot:
+    return versioned_cache.read([cache.CATALOG], keys)
 
 
 class GenreListView(ListAPIView):
@@ -111,11 +118,11 @@ class GenreListView(ListAPIView):
     filter_backends: list = []
 
     @extend_schema(tags=["movies"], summary="List genres", examples=[schema.GENRES])
-    def get(self, request: Request, *args, **kwargs) -> Response:
-        data = versioned_cache.cached(
-            [cache.CATALOG],
-            cache.genre_list_key(),
-            lambda: GenreSerializer(selectors.genre_list(), many=True).data,
-            timeout=catalog_settings.CACHE_TIMEOUT,
+    def get(self, request: Request, *args, **kwargs) -> HttpResponse:  # type: ignore[override]  # DRF passes it through
+        def compute() -> tuple[Any, float]:
+            data = GenreSerializer(selectors.genre_list(), many=True).data
+            return data, catalog_settings.CACHE_TIMEOUT
+
+        return http_cache.cached_json_response(
+            request, _catalog_read, cache.genre_list_key(), compute
         )
-        return Response(data)

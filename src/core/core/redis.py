@@ -78,6 +78,10 @@ def _guarded(client: redis.Redis, command: str, call: Callable[[], T]) -> T:
     if server.lost_writes and server.breaker.current_state == pybreaker.STATE_CLOSED:
         server.lost_writes = False
         cache_recovered.send(sender=BreakerRedis)
+        if command.upper() in READS:
+            # What it read predates the epoch's bump: a stale entry would pass as current
+            # (a page read with the user it is for, in one round trip).
+            return server.breaker.call(call)
     return result
 
 

@@ -15,7 +15,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import Signal
 
 from core import versioned_cache
-from core.versioned_cache import Namespace, Snapshot
+from core.versioned_cache import Namespace, Read, Snapshot
 
 M = TypeVar("M", bound=models.Model)
 
@@ -44,7 +44,8 @@ class UserListCache:
 
 @dataclass(frozen=True)
 class UserPages:
-    """One user's cached pages of a list (a ``core.api.pagination.PageCache``)."""
+    """One user's cached pages of a list (a ``core.api.pagination.PlannedPageCache``: the read
+    is named ahead, so that authentication makes it with its own round trip)."""
 
     cache: UserListCache
     user_id: int
@@ -56,8 +57,14 @@ class UserPages:
     def page_key(self, page: int, page_size: int | None) -> str:
         return self.cache.page_key(user_id=self.user_id, page=page, page_size=page_size)
 
+    def plan(self, key: str | None) -> Read:
+        return Read([self.cache.namespace(self.user_id)], [key] if key else [])
+
+    def held(self, snapshot: Snapshot) -> Snapshot:
+        return snapshot
+
     def read(self, key: str | None) -> Snapshot:
-        return versioned_cache.read([self.cache.namespace(self.user_id)], [key] if key else [])
+        return self.held(versioned_cache.read_many([self.plan(key)])[0])
 
 
 @dataclass(frozen=True)

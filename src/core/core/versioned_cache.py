@@ -85,24 +85,45 @@ class Snapshot:
             cache.set(key, (self.stamp, data), timeout=timeout)
 
 
+@dataclass(frozen=True)
+class Read:
+    """What one read asks for: the namespaces whose versions stamp it, and its other keys."""
+
+    namespaces: Sequence[Namespace]
+    keys: Sequence[str] = ()
+
+
 def read(namespaces: Sequence[Namespace], keys: Iterable[str] = ()) -> Snapshot:
     """The namespaces' versions and the values of ``keys``, in one round trip while the
     versions exist (two more to start a missing one)."""
-    version_keys = [EPOCH.version_key, *(namespace.version_key for namespace in namespaces)]
-    found = cache.get_many([*version_keys, *keys])
-    versions = [found.pop(key, None) for key in version_keys]
-    missing = [key for key, version in zip(version_keys, versions, strict=True) if version is None]
+    return read_many([Read(namespaces, list(keys))])[0]
+
+
+def read_many(reads: Sequence[Read]) -> list[Snapshot]:
+    """Several reads in the round trip of one (each its own snapshot): authentication's user
+    and the page a view serves, say."""
+    version_keys = list(
+        dict.fromkeys([EPOCH.version_key, *(ns.version_key for r in reads for ns in r.namespaces)])
+    )
+    found = cache.get_many([*version_keys, *(key for r in reads for key in r.keys)])
+    versions = {key: found.pop(key, None) for key in version_keys}
+    missing = [key for key, version in versions.items() if version is None]
     if missing:
         for key in missing:
             cache.add(key, time.time_ns(), timeout=None)  # another request may win: keep its
-        started = cache.get_many(missing)
-        versions = [
-            started.get(key) if v is None else v
-            for key, v in zip(version_keys, versions, strict=True)
-        ]
-        if any(version is None for version in versions):
-            return Snapshot(None, found)  # the cache keeps nothing: it is down
-    return Snapshot(tuple(versions), found)
+        versions.update(cache.get_many(missing))
+    down = any(versions.get(key) is None for key in version_keys)  # the cache keeps nothing
+
+    def snapshot(r: Read) -> Snapshot:
+        stamp = None
+        if not down:
+            stamp = (
+                versions[EPOCH.version_key],
+                *(versions[ns.version_key] for ns in r.namespaces),
+            )
+        return Snapshot(stamp, {key: found[key] for key in r.keys if key in found})
+
+    return [snapshot(r) for r in reads]
 
 
 def cached(

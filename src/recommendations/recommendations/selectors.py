@@ -105,15 +105,13 @@ def recommendation_list(*, user: "_User", build_id: int | None) -> list[Pick]:
     return picks
 
 
-def similar_picks(*, movie_id: int, user_id: int | None = None) -> list[Pick]:
-    """The movies most similar to one movie (its row of the neighbour table); for a user, none
-    they hid."""
+def similar_picks(*, movie_id: int) -> list[Pick]:
+    """The movies most similar to one movie (its row of the neighbour table): the same for
+    everyone, so publicly cached; hiding a movie concerns the user's own recommendations."""
     rows = neighbour_rows(build_id=current_build_id(), movie_ids=[movie_id])
-    hidden = hidden_movie_ids(user_id=user_id) if user_id else set()
     return [
         Pick(movie_id=neighbour, score=round(score, 4), because=movie_id)
         for _, neighbour, score in sorted(rows, key=lambda row: (-row[2], row[1]))
-        if neighbour not in hidden
     ]
 
 

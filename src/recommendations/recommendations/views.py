@@ -1,5 +1,6 @@
 from typing import TYPE_CHECKING, Any, cast
 
+from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.exceptions import NotFound
@@ -10,11 +11,17 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from catalog.selectors import movie_exists
-from core.api.pagination import StrictPageNumberPagination, cached_page_response
+from core.api import http_cache
+from core.api.pagination import (
+    CachedPagesMixin,
+    StrictPageNumberPagination,
+    cached_page_response,
+)
 from core.api.throttling import throttle_uncached
 from core.api.user_lists import UserListView, list_schema
 from recommendations import schema, selectors, services
-from recommendations.cache import HIDDEN, RecommendationPages
+from recommendations.cache import HIDDEN, RecommendationPages, similar_page_key, similar_read
+from recommendations.conf import recommendations_settings
 from recommendations.models import HiddenMovie
 from recommendations.selectors import Pick
 from recommendations.serializers import HiddenMovieSerializer, RecommendationSerializer
@@ -36,12 +43,15 @@ class _PicksView(GenericAPIView):
         return self.get_paginated_response(selectors.hydrate(page, reason=self.reason)).data
 
 
-class RecommendationListView(_PicksView):
+class RecommendationListView(CachedPagesMixin, _PicksView):
     """Movies picked for you from everyone's favorites: movies often favorited together with
     yours (and similar in genre and era), never one you already have. With no favorites yet,
     popular movies, labelled as such."""
 
     permission_classes = [IsAuthenticated]
+
+    def user_pages(self, user_id: Any) -> RecommendationPages:
+        return RecommendationPages(user_id=user_id)
 
     @extend_schema(
         tags=["recommendations"],
@@ -53,9 +63,9 @@ class RecommendationListView(_PicksView):
         },
         examples=[schema.PERSONAL, schema.COLD_START],
     )
-    def get(self, request: Request) -> Response:
+    def get(self, request: Request) -> HttpResponse:
         user = cast("_User", request.user)  # IsAuthenticated: never the AnonymousUser
-        pages = RecommendationPages(user_id=user.pk)
+        pages = self.user_pages(user.pk)
 
         def compute() -> dict[str, Any]:
             build_id = pages.build_id  # read with the page
@@ -83,18 +93,26 @@ class SimilarMovieListView(_PicksView):
         },
         examples=[schema.SIMILAR],
     )
-    def get(self, request: Request, movie_id: int) -> Response:
-        throttle_uncached(self, request)  # not cached: every anonymous request counts
-        if not movie_exists(movie_id=movie_id):
-            raise NotFound()
-        user_id = request.user.pk if request.user.is_authenticated else None
-        picks = selectors.similar_picks(movie_id=movie_id, user_id=user_id)
-        return Response(self.paginated(picks))
+    def get(self, request: Request, movie_id: int) -> HttpResponse:
+        def compute() -> tuple[dict[str, Any], float]:
+            throttle_uncached(self, request)  # every anonymous miss counts
+            if not movie_exists(movie_id=movie_id):
+                raise NotFound()
+            page = self.paginated(selectors.similar_picks(movie_id=movie_id))
+            return page, recommendations_settings.CACHE_TIMEOUT
+
+        key = similar_page_key(
+            base_url=request.build_absolute_uri("/"),
+            movie_id=movie_id,
+            params=request.query_params.lists(),
+        )
+        return http_cache.cached_json_response(request, similar_read, key, compute)
 
 
 class HideMovieView(APIView):
-    """Not interested: never recommend this movie to you (nor as a similar movie), until you
-    restore it. Idempotent: hiding a hidden movie changes nothing."""
+    """Not interested: never recommend this movie to you, until you restore it. Similar movies
+    stay the same for everyone (they are a movie's, publicly cached). Idempotent: hiding a
+    hidden movie changes nothing."""
 
     permission_classes = [IsAuthenticated]
     throttle_scope = "recommendations_write"

@@ -8,6 +8,7 @@ from typing import Any, Protocol
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
+from django.http import HttpResponse
 from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
@@ -16,8 +17,9 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
 from core import versioned_cache
+from core.api import http_cache, read_ahead
 from core.api.integers import StrictIntegerField, plain_int
-from core.versioned_cache import Namespace, Snapshot
+from core.versioned_cache import Namespace, Read, Snapshot
 
 
 class InvalidPageError(APIException):
@@ -147,27 +149,6 @@ class CachedCountPagination(StrictPageNumberPagination):
         return paginator
 
 
-def page_with_links(
-    request: Request, data: dict[str, Any], page: int, page_size: int
-) -> dict[str, Any]:
-    """A cached page (``count`` and ``results``, no URLs) with ``next``/``previous`` built for
-    this request as ``StrictPageNumberPagination`` builds them."""
-    url = request.build_absolute_uri()
-    has_next = page * page_size < data["count"]
-    if page <= 1:
-        previous = None
-    elif page == 2:
-        previous = remove_query_param(url, "page")
-    else:
-        previous = replace_query_param(url, "page", page - 1)
-    return {
-        "count": data["count"],
-        "next": replace_query_param(url, "page", page + 1) if has_next else None,
-        "previous": previous,
-        "results": data["results"],
-    }
-
-
 class PageCache(Protocol):
     """Where a per-user list keeps its pages: their keys, and the read of the versions they
     hold for together with a page, in one round trip."""
@@ -180,27 +161,138 @@ class PageCache(Protocol):
     def read(self, key: str | None) -> Snapshot: ...
 
 
+class PlannedPageCache(PageCache, Protocol):
+    """A ``PageCache`` whose read is named ahead, so that authentication can make it with its
+    own (``core.api.read_ahead``): ``read(key)`` is
+    ``held(versioned_cache.read_many([plan(key)])[0])``."""
+
+    def plan(self, key: str | None) -> Read: ...
+
+    def held(self, snapshot: Snapshot) -> Snapshot: ...
+
+
+def _page_request(
+    request: Request, pagination: StrictPageNumberPagination, pages: PageCache
+) -> tuple[int | None, int | None, str | None]:
+    """The page number (None: not a plain number), the page size (None: not paginated) and
+    the page's key (None: not cached); raises the 400 of an invalid page size."""
+    number = plain_int(request.query_params.get(pagination.page_query_param, "1"))
+    page_size = pagination.get_page_size(request)
+    if page_size is None or number is None:
+        return number, page_size, None
+    explicit = pagination.page_size_query_param in request.query_params
+    return number, page_size, pages.page_key(number, page_size if explicit else None)
+
+
+class CachedPagesMixin:
+    """For a view whose GETs are one user's ``cached_page_response``: names the page it will
+    read, so that authentication reads it with the user (``core.api.read_ahead``)."""
+
+    paginator: Any
+    read_ahead_actions: tuple[str | None, ...] = (None, "list")  # None: a plain view's GET
+
+    def user_pages(self, user_id: Any) -> PageCache:
+        raise NotImplementedError
+
+    def read_ahead(self, request: Request, user_id: object) -> read_ahead.Plan | None:
+        if getattr(self, "action", None) not in self.read_ahead_actions:
+            return None
+        pages = self.user_pages(user_id)
+        plan = getattr(pages, "plan", None)  # a PlannedPageCache (not isinstance: ~50 us)
+        if plan is None or self.paginator is None:
+            return None
+        try:
+            _, _, key = _page_request(request, self.paginator, pages)
+        except ValidationError:
+            return None  # the view answers the 400
+        if http_cache.if_none_match(request) is not None:
+            key = None  # the versions alone decide a 304
+        return read_ahead.Plan(key, plan(key))
+
+
+def _links(
+    request: Request, count: int, page: int, page_size: int
+) -> tuple[str | None, str | None]:
+    """``next`` and ``previous`` for this request, as ``StrictPageNumberPagination`` builds
+    them."""
+    url = request.build_absolute_uri()
+    has_next = page * page_size < count
+    if page <= 1:
+        previous = None
+    elif page == 2:
+        previous = remove_query_param(url, "page")
+    else:
+        previous = replace_query_param(url, "page", page - 1)
+    return (replace_query_param(url, "page", page + 1) if has_next else None), previous
+
+
+def _json_or_null(value: str | None) -> bytes:
+    return b"null" if value is None else http_cache.render(value)
+
+
+def page_bytes(count: int, next_url: str | None, previous: str | None, results: bytes) -> bytes:
+    """A paginated body as DRF renders it, from its results rendered once when stored."""
+    return b"".join(
+        [
+            b'{"count":%d,"next":' % count,
+            _json_or_null(next_url),
+            b',"previous":',
+            _json_or_null(previous),
+            b',"results":',
+            results,
+            b"}",
+        ]
+    )
+
+
+def _stored_results(entry: dict[str, Any]) -> bytes:
+    """The rendered results of a cached page (rendered now for a page stored as data)."""
+    results = entry.get("results_json")
+    return results if isinstance(results, bytes) else http_cache.render(entry["results"])
+
+
 def cached_page_response(
     request: Request,
     pagination: StrictPageNumberPagination,
     pages: PageCache,
     compute: Callable[[], dict[str, Any]],
-) -> Response:
+) -> HttpResponse:
     """The requested page from ``pages`` when stored for the current versions, else
-    ``compute()`` (the paginated body; it raises the 400 of an invalid page), stored
-    without its links. A page asked for by anything but plain numbers ("last") is not cached."""
-    number = plain_int(request.query_params.get(pagination.page_query_param, "1"))
-    page_size = pagination.get_page_size(request)  # raises the 400 of an invalid page size
+    ``compute()`` (the paginated body; it raises the 400 of an invalid page), stored as its
+    count and rendered results (the links are this request's). A page asked for by anything
+    but plain numbers ("last") is not cached. The answer carries a private ETag, and is a 304
+    when ``If-None-Match`` has it: decided from the versions alone."""
+    number, page_size, key = _page_request(request, pagination, pages)
     if page_size is None:  # not paginated: nothing to cache by page
         return Response(compute())
-    explicit = pagination.page_size_query_param in request.query_params
-    key = None if number is None else pages.page_key(number, page_size if explicit else None)
-    snapshot = pages.read(key)
-    data = snapshot.entry(key) if key else None
-    if data is not None:
-        return Response(page_with_links(request, data, number or 1, page_size))
-    body = compute()
-    if key:
-        cached = {"count": body["count"], "results": body["results"]}
-        snapshot.store(key, cached, timeout=pages.timeout)
-    return Response(body)
+    user_id = getattr(request.user, "pk", None)
+    variant = (request.build_absolute_uri(), user_id, getattr(request, "accepted_media_type", ""))
+
+    held = getattr(pages, "held", None)  # a PlannedPageCache's
+
+    def read(wanted: str | None) -> Snapshot:
+        ahead = read_ahead.take(request, user_id, wanted) if held else None
+        return pages.read(wanted) if ahead is None or held is None else held(ahead)
+
+    def respond() -> HttpResponse:
+        snapshot = read(key)
+        tag = http_cache.etag(snapshot.stamp, *variant)
+        data = snapshot.entry(key) if key else None
+        if data is not None:
+            next_url, previous = _links(request, data["count"], number or 1, page_size)
+            body = page_bytes(data["count"], next_url, previous, _stored_results(data))
+            return http_cache.json_response(request, body, tag, public=False)
+        computed = compute()
+        results = http_cache.render(computed["results"])
+        if key:
+            stored = {"count": computed["count"], "results_json": results}
+            snapshot.store(key, stored, timeout=pages.timeout)
+        body = page_bytes(computed["count"], computed["next"], computed["previous"], results)
+        return http_cache.json_response(request, body, tag, public=False)
+
+    return http_cache.conditional(
+        request,
+        stamp_tag=lambda: http_cache.etag(read(None).stamp, *variant),
+        respond=respond,
+        public=False,
+    )

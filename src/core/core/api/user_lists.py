@@ -15,10 +15,12 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api.integers import StrictIntegerField, plain_int
-from core.api.pagination import StrictPageNumberPagination, cached_page_response
+from django.http import HttpResponse
+
+from core.api.pagination import CachedPagesMixin, StrictPageNumberPagination, cached_page_response
 from core.api.schema import NOT_AUTHENTICATED, NOT_FOUND, detail_response, invalid_list_query
 from core.api.serializers import BuiltOnceModelSerializer
-from core.user_lists import UserListCache, UserMovieList
+from core.user_lists import UserListCache, UserMovieList, UserPages
 
 
 # A row of a user's list; subclasses add ``movie`` (the catalog's list item) and ``Meta.model``.
@@ -36,10 +38,10 @@ class MovieIdSerializer(serializers.Serializer[Any]):
     movie_id = StrictIntegerField(help_text="The id of a movie in the catalog.")
 
 
-class CachedUserPages:
+class CachedUserPages(CachedPagesMixin):
     """For a generic view (``GenericAPIView``): the authenticated user's rows as pages cached
-    in ``list_cache`` (``cached_page_response``), built from ``get_queryset`` and the view's
-    serializer on a miss."""
+    in ``list_cache`` (``cached_page_response``: ETag, 304, the page read with the user),
+    built from ``get_queryset`` and the view's serializer on a miss."""
 
     list_cache: ClassVar[UserListCache]
 
@@ -48,7 +50,10 @@ class CachedUserPages:
         """The authenticated user's id (``IsAuthenticated``: never the anonymous user's None)."""
         return cast(int, cast(GenericAPIView, self).request.user.pk)  # type: ignore[type-arg]
 
-    def cached_list(self, request: Request) -> Response:
+    def user_pages(self, user_id: Any) -> UserPages:
+        return self.list_cache.pages(user_id)
+
+    def cached_list(self, request: Request) -> HttpResponse:
         view = cast(GenericAPIView, self)  # type: ignore[type-arg]  # any generic view
 
         def compute() -> dict[str, Any]:
@@ -59,9 +64,7 @@ class CachedUserPages:
             return body
 
         pagination = cast(StrictPageNumberPagination, view.paginator)  # the default class
-        return cached_page_response(
-            request, pagination, self.list_cache.pages(self.user_id), compute
-        )
+        return cached_page_response(request, pagination, self.user_pages(self.user_id), compute)
 
 
 class UserListView(CachedUserPages, GenericAPIView):  # type: ignore[type-arg]  # no T at run time
@@ -70,7 +73,7 @@ class UserListView(CachedUserPages, GenericAPIView):  # type: ignore[type-arg]  
     permission_classes = [IsAuthenticated]
     filter_backends: list[Any] = []
 
-    def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def get(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponse:
         return self.cached_list(request)
 
 
@@ -94,7 +97,7 @@ class UserMovieListViewSet(
         """DRF's scoped throttle passes a view without a scope: reads are not counted."""
         return None if self.request.method in ("GET", "HEAD", "OPTIONS") else self.write_scope
 
-    def list(self, request: Request, *args: Any, **kwargs: Any) -> Response:
+    def list(self, request: Request, *args: Any, **kwargs: Any) -> HttpResponse:  # type: ignore[override]  # DRF passes it through
         return self.cached_list(request)
 
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
