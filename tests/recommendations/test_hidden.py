@@ -1,6 +1,6 @@
 """Not interested: DELETE /api/recommendations/<movie_id>/ hides a movie from the user's
-recommendations (similar movies, a movie's own and public, stay), GET .../hidden/ lists them, DELETE .../hidden/<id>/
-restores."""
+recommendations (similar movies, a movie's own and public, stay), GET .../hidden/ lists them,
+DELETE .../hidden/<id>/ restores."""
 
 import pytest
 from django.urls import reverse

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar, cast
 
+from django.http import HttpResponse
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.generics import GenericAPIView
@@ -15,8 +16,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from core.api.integers import StrictIntegerField, plain_int
-from django.http import HttpResponse
-
 from core.api.pagination import CachedPagesMixin, StrictPageNumberPagination, cached_page_response
 from core.api.schema import NOT_AUTHENTICATED, NOT_FOUND, detail_response, invalid_list_query
 from core.api.serializers import BuiltOnceModelSerializer
