@@ -7,6 +7,10 @@ threads, at the same or higher throughput: a worker's threads share one GIL and 
 each other, while sync workers take requests one at a time from the shared socket. Sync workers
 expect a buffering reverse proxy in front (nginx, a load balancer), as gunicorn advises; with
 slow clients reaching gunicorn directly, set ``GUNICORN_THREADS`` (gthread workers).
+
+Behind nginx (``make bench-workers``, docs/performance.md) the micro-cache answers most
+anonymous reads, and on what reaches gunicorn gthread's p99 was no better: sync stays the
+default; with gthread, an nginx upstream group with ``keepalive`` reuses connections.
 """
 
 import os
