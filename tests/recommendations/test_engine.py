@@ -314,7 +314,7 @@ def test_serving_the_linear_table_is_ease_scoring():
     items = sorted({i for _, i in pairs})
     b = dense_ease(pairs, items, l2=5.0)
     table = build_neighbours(
-        pairs, items, params=ModelParams(k=len(items), l2=5.0, popularity=0.0)
+        pairs, items, params=ModelParams(k=len(items), l2=5.0, dropout=0.0, popularity=0.0)
     ).as_mapping()
     favorites = [i for u, i in pairs if u == 0]
     x = np.isin(items, favorites).astype(float)

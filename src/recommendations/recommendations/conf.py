@@ -15,9 +15,9 @@ DEFAULTS: dict[str, Any] = {
     # (cubic time). L2, DROPOUT and POPULARITY were chosen by `evaluate_recommender --tune` on
     # MovieLens small's validation split (docs/recommendations.md).
     "LINEAR_ITEMS": 8000,
-    "L2": 100.0,
-    "DROPOUT": 0.0,
-    "POPULARITY": 0.2,
+    "L2": 200.0,
+    "DROPOUT": 0.25,
+    "POPULARITY": 0.3,
     # The other movies' rows: item-kNN (ALPHA, SHRINK) + content (genres, years, overviews).
     "ALPHA": 0.75,
     "SHRINK": 3.0,
