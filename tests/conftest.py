@@ -4,6 +4,7 @@ import socket
 from pathlib import Path
 
 import pytest
+import redis
 from django.apps import apps
 from django.core.cache import cache
 from rest_framework.test import APIClient
@@ -95,3 +96,17 @@ def throttle_rates(settings):
         }
 
     return set_rates
+
+
+@pytest.fixture
+def redis_commands(monkeypatch) -> list[str]:
+    """The commands that reach a Redis connection (the breaker's refusals never do)."""
+    sent: list[str] = []
+    real = redis.Redis.execute_command
+
+    def counting(self, *args, **options):
+        sent.append(str(args[0]))
+        return real(self, *args, **options)
+
+    monkeypatch.setattr(redis.Redis, "execute_command", counting)
+    return sent

@@ -6,7 +6,6 @@ import json
 import os
 
 import pytest
-import redis
 from django.urls import reverse
 from rest_framework.renderers import JSONRenderer
 
@@ -137,21 +136,14 @@ def test_hit_is_drfs_json_byte_for_byte(user):
 
 @pytest.mark.redis
 @pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs REDIS_URL")
-def test_cached_page_is_one_redis_command(user, monkeypatch):
+def test_cached_page_is_one_redis_command(user, redis_commands):
     client = client_for(user)
     FavoriteMovieFactory(user=user)
     client.get(LIST)
-    sent: list[str] = []
-    real = redis.Redis.execute_command
-
-    def counting(self, *args, **options):
-        sent.append(str(args[0]))
-        return real(self, *args, **options)
-
-    monkeypatch.setattr(redis.Redis, "execute_command", counting)
+    redis_commands.clear()
 
     hit = client.get(LIST)
     not_modified = client.get(LIST, HTTP_IF_NONE_MATCH=hit["ETag"])
 
     assert hit.status_code == 200 and not_modified.status_code == 304
-    assert sent == ["MGET", "MGET"]  # one round trip each, the user's included
+    assert redis_commands == ["MGET", "MGET"]  # one round trip each, the user's included

@@ -153,20 +153,6 @@ def test_throttle_keeps_counting_while_redis_is_down_or_hung(private_redis, user
     assert statuses == [201, 201, 201, 429]
 
 
-@pytest.fixture
-def redis_commands(monkeypatch) -> list[str]:
-    """The commands that reach a Redis connection (the breaker's refusals never do)."""
-    sent: list[str] = []
-    real = redis.Redis.execute_command
-
-    def counting(self, *args, **options):
-        sent.append(str(args[0]))
-        return real(self, *args, **options)
-
-    monkeypatch.setattr(redis.Redis, "execute_command", counting)
-    return sent
-
-
 def test_a_hung_redis_opens_the_breaker_and_comes_back_without_stale_pages(
     private_redis, redis_commands, user
 ):
