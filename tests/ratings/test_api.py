@@ -119,6 +119,23 @@ def test_delete_is_204_then_404_when_there_is_no_rating(auth_client, user):
     assert (again.status_code, again.json()) == (404, {"detail": "Not found."})
 
 
+@pytest.mark.parametrize("movie_id", [999999, 2**63, 10**30])
+def test_deleting_the_rating_of_an_id_no_movie_has_is_404(auth_client, movie_id):
+    response = auth_client.delete(rating_url(movie_id))
+
+    assert (response.status_code, response.json()) == (404, {"detail": "Not found."})
+
+
+def test_options_describes_the_rating_url(auth_client, user):
+    rating = RatingFactory(user=user)
+
+    unrated = auth_client.options(rating_url(rating.movie_id + 1))
+    rated = auth_client.options(rating_url(rating.movie_id))
+
+    assert (unrated.status_code, rated.status_code) == (200, 200)
+    assert {"PUT", "DELETE"} <= set(rated["Allow"].replace(" ", "").split(","))
+
+
 def test_list_is_latest_first_with_the_movie_item(auth_client, user):
     now = timezone.now()
     old = RatingFactory(user=user, rated_at=now - datetime.timedelta(days=2))

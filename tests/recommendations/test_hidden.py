@@ -75,6 +75,13 @@ def test_hiding_an_unknown_movie_is_404_and_stores_nothing(user, movie_id):
     assert not HiddenMovie.objects.exists()
 
 
+@pytest.mark.parametrize("movie_id", [999999, 2**63, 10**25])
+def test_restoring_an_id_no_movie_has_is_404(user, movie_id):
+    response = client_for(user).delete(restore_url(movie_id))
+
+    assert (response.status_code, response.json()) == (404, {"detail": "Not found."})
+
+
 def test_hiding_past_the_limit_is_400(user, settings):
     settings.RECOMMENDATIONS = {**settings.RECOMMENDATIONS, "MAX_HIDDEN_PER_USER": 1}
     client = client_for(user)

@@ -56,4 +56,6 @@ def rating_set(*, user: "_User", movie_id: int, value: Any) -> tuple[Rating, boo
 @transaction.atomic
 def rating_remove(*, user: "_User", movie_id: int) -> None:
     """Remove the user's rating of the movie; ``Rating.DoesNotExist`` if there is none."""
-    Rating.objects.get(user=user, movie_id=movie_id).delete()
+    # movie__pk, not movie_id: the movie's own id field answers an id out of its range with no
+    # row, where the foreign key column would make the database raise.
+    Rating.objects.get(user=user, movie__pk=movie_id).delete()

@@ -2,7 +2,7 @@ from typing import TYPE_CHECKING, cast
 
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
-from rest_framework.generics import GenericAPIView
+from rest_framework.generics import GenericAPIView, get_object_or_404
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -24,6 +24,10 @@ class MovieRatingView(GenericAPIView):
     serializer_class = RatingSerializer
     throttle_scope = "ratings_write"
     filter_backends: list = []
+
+    def get_object(self) -> Rating:
+        """The user's rating of the movie, or a 404 (DRF's OPTIONS asks for it to describe PUT)."""
+        return get_object_or_404(Rating, user=self.request.user, movie__pk=self.kwargs["movie_id"])
 
     @extend_schema(
         tags=["ratings"],

@@ -240,4 +240,5 @@ def movie_hide(*, user: "_User", movie_id: int) -> None:
 def movie_restore(*, user: "_User", movie_id: int) -> None:
     """Show the movie in the user's recommendations again; ``HiddenMovie.DoesNotExist`` if they
     had not hidden it."""
-    HiddenMovie.objects.get(user=user, movie_id=movie_id).delete()
+    # movie__pk: an id out of the column's range is no row, not a database error.
+    HiddenMovie.objects.get(user=user, movie__pk=movie_id).delete()
