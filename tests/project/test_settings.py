@@ -168,3 +168,40 @@ def test_the_community_prior_is_off_unless_opted_in_outside_development(
 
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[-1] == expected
+
+
+def test_sqlite_writers_wait_for_each_other_instead_of_failing(tmp_path):
+    """Two processes reading then writing in a transaction at the same time both commit: on
+    the embedded SQLite file, a transaction takes the write lock when it begins (IMMEDIATE),
+    where SQLite's default fails one of them at once with "database is locked"."""
+    env = {
+        "DJANGO_SETTINGS_MODULE": "config.settings.test",
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}",
+    }
+    assert manage("migrate", "--noinput", "-v", "0", **env).returncode == 0
+    script = (
+        "import os, time\n"
+        "from django.db import transaction\n"
+        "from catalog.models import Genre\n"
+        "with transaction.atomic():\n"
+        "    Genre.objects.count()\n"
+        "    time.sleep(1)\n"
+        "    Genre.objects.create(id=os.getpid(), name=str(os.getpid()))\n"
+    )
+    clean = {k: v for k, v in os.environ.items() if not k.startswith("DJANGO_")}
+    writers = [
+        subprocess.Popen(  # noqa: S603
+            [sys.executable, "manage.py", "shell", "-c", script],
+            cwd=ROOT,
+            env={**clean, **env},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(2)
+    ]
+    outputs = [writer.communicate(timeout=120) for writer in writers]
+
+    assert [writer.returncode for writer in writers] == [0, 0], outputs
+    check = "from catalog.models import Genre; print(Genre.objects.count())"
+    assert manage("shell", "-c", check, **env).stdout.split()[-1] == "2"
