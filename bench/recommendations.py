@@ -358,18 +358,19 @@ def after_build(
     from django.db import connection
 
     from favorites.selectors import favorite_movie_ids
-    from recommendations.models import MovieNeighbour
+    from recommendations.models import NeighbourList
 
     n = min(STALE_REQUESTS, len(users))
     print(f"serve: {n} uncached requests right after the build", file=sys.stderr)
     timings = common.measure(n, get, before=bump)
     favorites = favorite_movie_ids(user=users[0])
-    query = MovieNeighbour.objects.filter(build_id=build_id, movie_id__in=favorites)
-    plan = _explain(query.values_list("movie_id", "neighbour_id", "score"))
-    print("serve: ANALYZE recommendations_movieneighbour (as autovacuum would)", file=sys.stderr)
+    query = NeighbourList.objects.filter(build_id=build_id, movie_id__in=favorites)
+    plan = _explain(query.values_list("movie_id", "neighbours", "scores"))
+    table = NeighbourList._meta.db_table
+    print(f"serve: ANALYZE {table} (as autovacuum would)", file=sys.stderr)
     started = clock()
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE recommendations_movieneighbour")
+        cursor.execute(f"ANALYZE {table}")
     return {
         "latency": Latency.of("recommendations, UNCACHED, before ANALYZE", timings),
         "plan": plan,
@@ -417,12 +418,13 @@ def breakdown(users: list, build_id: int, request_p50_ms: float) -> dict[str, An
     from recommendations import selectors
     from recommendations.conf import recommendations_settings
     from recommendations.engine import rank
-    from recommendations.models import MovieNeighbour
+    from recommendations.models import NeighbourList
 
     print("serve: timing the pieces of an uncached request", file=sys.stderr)
     limit = recommendations_settings.MAX_RESULTS
     timings: dict[str, list[float]] = defaultdict(list)
     rows: list[int] = []
+    pairs: list[int] = []
     candidates: list[int] = []
 
     def timed(name: str, call: Callable[[], Any]) -> Any:
@@ -435,23 +437,24 @@ def breakdown(users: list, build_id: int, request_p50_ms: float) -> dict[str, An
     for user in users * 2:  # the second round is the one that counts: warm
         timed("authentication: user query", lambda u=user: user_model.objects.get(pk=u.pk))
         favorites = timed("favorites query", lambda u=user: favorite_movie_ids(user=u))
-        table = timed(
-            "neighbour rows query (ORM)",
-            lambda f=favorites: selectors.neighbour_rows(build_id=build_id, movie_ids=f),
+        lists = timed(
+            "neighbour lists query (ORM, unpacked)",
+            lambda f=favorites: selectors.neighbour_lists(build_id=build_id, movie_ids=f),
         )
-        query = MovieNeighbour.objects.filter(build_id=build_id, movie_id__in=favorites)
-        sql, params = query.values_list("movie_id", "neighbour_id", "score").query.sql_with_params()
+        query = NeighbourList.objects.filter(build_id=build_id, movie_id__in=favorites)
+        sql, params = query.values_list("movie_id", "neighbours", "scores").query.sql_with_params()
         with connection.cursor() as cursor:
             started = clock()
             cursor.execute(sql, params)
             fetched = cursor.fetchall()
             timings["  same SQL, raw cursor"].append(clock() - started)
         rows.append(len(fetched))
+        pairs.append(sum(len(ids) for ids, _ in lists.values()))
         ranked = timed(
             "scoring (engine.rank)",
-            lambda t=table, f=favorites: rank(t, f, limit=limit),
+            lambda t=lists, f=favorites: rank(t, f, limit=limit),
         )
-        candidates.append(len({neighbour for _, neighbour, _ in table}))
+        candidates.append(len({int(i) for ids, _ in lists.values() for i in ids}))
         picks = [selectors.Pick(movie_id=r.item, score=round(r.score, 4), because=r.because)
                  for r in ranked]  # fmt: skip
         timed("cache: version, get, set", lambda u=user, p=picks: _cache_round(
@@ -477,9 +480,9 @@ def breakdown(users: list, build_id: int, request_p50_ms: float) -> dict[str, An
         }
     )
     favorites = favorite_movie_ids(user=users[0])
-    query = MovieNeighbour.objects.filter(build_id=build_id, movie_id__in=favorites)
+    query = NeighbourList.objects.filter(build_id=build_id, movie_id__in=favorites)
     plans = {
-        "neighbour rows": _explain(query.values_list("movie_id", "neighbour_id", "score")),
+        "neighbour lists": _explain(query.values_list("movie_id", "neighbours", "scores")),
         "favorites": _explain(
             FavoriteMovie.objects.filter(user=users[0])
             .order_by("-added_at", "-id")
@@ -489,6 +492,7 @@ def breakdown(users: list, build_id: int, request_p50_ms: float) -> dict[str, An
     return {
         "pieces": pieces,
         "neighbour_rows": {"mean": statistics.fmean(rows), "max": max(rows)},
+        "neighbour_pairs": {"mean": statistics.fmean(pairs), "max": max(pairs)},
         "candidate_movies": {"mean": statistics.fmean(candidates)},
         "plans": plans,
     }
@@ -572,20 +576,26 @@ def vacuum_neighbours() -> float:
     DELETEs are planned with statistics."""
     from django.db import connection
 
-    print("build: VACUUM ANALYZE recommendations_movieneighbour", file=sys.stderr)
+    from recommendations.models import NeighbourList
+
+    table = NeighbourList._meta.db_table
+    print(f"build: VACUUM ANALYZE {table}", file=sys.stderr)
     started = clock()
     with connection.cursor() as cursor:
-        cursor.execute("VACUUM ANALYZE recommendations_movieneighbour")
+        cursor.execute(f"VACUUM ANALYZE {table}")
     return clock() - started
 
 
 def table_sizes() -> dict[str, Any]:
     from django.db import connection
 
+    from recommendations.models import NeighbourList
+
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT pg_total_relation_size('recommendations_movieneighbour'), "
-            "(SELECT count(*) FROM recommendations_recommenderbuild)"
+            "SELECT pg_total_relation_size(%s), "
+            "(SELECT count(*) FROM recommendations_recommenderbuild)",
+            [NeighbourList._meta.db_table],
         )
         size, builds = cursor.fetchone()
     return {"neighbour_table_mib": size / 2**20, "builds_kept": builds}
@@ -695,7 +705,7 @@ def report(data: dict[str, Any]) -> None:
     plan, first = stale["plan"], stale["latency"]
     print(
         f"\nRight after the build, before the table is analyzed again: {first.requests} uncached "
-        f"requests p50 {first.p50:,.1f} ms, max {first.max:,.1f} ms; neighbour rows query "
+        f"requests p50 {first.p50:,.1f} ms, max {first.max:,.1f} ms; neighbour lists query "
         f"{plan['execution_ms']:,.1f} ms ({' > '.join(plan['nodes'])}, index condition "
         f"{plan['index_cond']}, {plan['rows_removed']:,} rows removed by a filter, shared hit "
         f"{plan['shared_hit']} read {plan['shared_read']}). ANALYZE took "
@@ -709,9 +719,10 @@ def report(data: dict[str, Any]) -> None:
     )
     pieces = served["breakdown"]
     common.print_table(
-        f"One uncached request, piece by piece ({served['users']} users, warm; neighbour rows "
-        f"per request: mean {pieces['neighbour_rows']['mean']:,.0f}, max "
-        f"{pieces['neighbour_rows']['max']:,}; candidate movies: mean "
+        f"One uncached request, piece by piece ({served['users']} users, warm; neighbour lists "
+        f"(rows) per request: mean {pieces['neighbour_rows']['mean']:,.0f}, max "
+        f"{pieces['neighbour_rows']['max']:,}, pairs in them: mean "
+        f"{pieces['neighbour_pairs']['mean']:,.0f}; candidate movies: mean "
         f"{pieces['candidate_movies']['mean']:,.0f})",
         ["piece", "p50 ms", "p95 ms"],
         [[p["piece"], p["p50"], p["p95"]] for p in pieces["pieces"]],

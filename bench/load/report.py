@@ -99,7 +99,11 @@ def targets(result: RunResult, scale: dict[str, Any] | None) -> list[dict[str, A
     rows = result.rows
     out = []
     errors = sum(r.errors for r in rows) + sum(r.exhausted for r in rows)
-    bad = [f"{r.name} c={r.concurrency}: {r.errors}" for r in rows if r.errors or r.exhausted]
+    bad = [
+        f"{r.name} c={r.concurrency}: {r.errors} errors, {r.exhausted} one-use requests reused"
+        for r in rows
+        if r.errors or r.exhausted
+    ]
     out.append(
         {
             "target": "zero errors",

@@ -3,17 +3,18 @@ build_recommendations``), switching builds safely, and the settings' system chec
 
 from io import StringIO
 
+import numpy as np
 import pytest
 from django.core.cache import cache
 from django.core.management import call_command
-from django.db import connection
-from django.db.models import F
 
 from catalog.models import Movie
 from favorites.models import FavoriteMovie
 from recommendations import selectors, services
 from recommendations.checks import check_recommendations_settings
-from recommendations.models import MovieNeighbour, RecommenderBuild
+from recommendations.engine import build_neighbours
+from recommendations.models import NeighbourList, RecommenderBuild
+from recommendations.packing import pack, unpack
 from tests.catalog.factories import GenreFactory, MovieFactory
 from tests.favorites.factories import FavoriteMovieFactory
 from tests.recommendations.conftest import Planted
@@ -21,9 +22,22 @@ from tests.recommendations.conftest import Planted
 pytestmark = pytest.mark.django_db
 
 
+def neighbours(build, movie) -> list[tuple[int, float]]:
+    """(neighbour id, score) of the movie's stored list, in stored order."""
+    row = NeighbourList.objects.filter(build=build, movie=movie).first()
+    if row is None:
+        return []
+    ids, scores = unpack(row.neighbours, row.scores)
+    return list(zip(ids.tolist(), scores.tolist(), strict=True))
+
+
 def neighbour_ids(build, movie) -> list[int]:
-    rows = MovieNeighbour.objects.filter(build=build, movie=movie).order_by("-score", "id")
-    return list(rows.values_list("neighbour_id", flat=True))
+    return [neighbour for neighbour, _ in neighbours(build, movie)]
+
+
+def stored_pairs(build) -> int:
+    return sum(len(neighbour_ids(build, row.movie_id))
+               for row in NeighbourList.objects.filter(build=build))  # fmt: skip
 
 
 def test_build_writes_the_table_and_sets_its_counters(planted, settings):
@@ -33,15 +47,19 @@ def test_build_writes_the_table_and_sets_its_counters(planted, settings):
     build = services.neighbour_table_build()
 
     build.refresh_from_db()
-    rows = MovieNeighbour.objects.filter(build=build)
+    rows = NeighbourList.objects.filter(build=build)
     assert build.completed_at is not None
     assert build.movies == Movie.objects.count() == 7
     assert build.favorites == FavoriteMovie.objects.count() == 24
-    assert build.pairs == rows.count() == 12  # each planted movie: its two co-favorites
+    assert rows.count() == 6  # one list per movie with neighbours: not the fan-less one
+    assert build.pairs == stored_pairs(build) == 12  # each planted movie: its two co-favorites
     assert build.seconds > 0
     assert build.params["k"] == 4 and build.params["alpha"] == 0.75
     assert set(neighbour_ids(build, planted.a)) == {planted.b.id, planted.c.id}
-    assert not rows.filter(movie_id=F("neighbour_id")).exists()
+    for row in rows:
+        listed = neighbours(build, row.movie_id)
+        assert row.movie_id not in {n for n, _ in listed}
+        assert [s for _, s in listed] == sorted((s for _, s in listed), reverse=True)  # best first
     assert selectors.current_build_id() == build.pk
 
 
@@ -60,14 +78,14 @@ def test_build_keeps_k_neighbours_per_movie(settings, db):
 def test_rebuild_keeps_one_previous_build_and_deletes_older_ones(planted):
     first = services.neighbour_table_build()
     second = services.neighbour_table_build()
-    kept_both = set(MovieNeighbour.objects.values_list("build_id", flat=True))
+    kept_both = set(NeighbourList.objects.values_list("build_id", flat=True))
     third = services.neighbour_table_build()
 
     assert first.pk < second.pk < third.pk
     assert kept_both == {first.pk, second.pk}
     assert list(RecommenderBuild.objects.values_list("pk", flat=True)) == [third.pk, second.pk]
-    assert set(MovieNeighbour.objects.values_list("build_id", flat=True)) == {second.pk, third.pk}
-    assert MovieNeighbour.objects.filter(build=third).count() == third.pairs == first.pairs
+    assert set(NeighbourList.objects.values_list("build_id", flat=True)) == {second.pk, third.pk}
+    assert stored_pairs(third) == third.pairs == first.pairs
     assert selectors.current_build_id() == third.pk
 
 
@@ -81,13 +99,13 @@ def test_current_build_switches_only_after_completion(planted, monkeypatch):
         seen.append(("cached", selectors.current_build_id()))
         cache.delete(selectors.CURRENT_BUILD_KEY)  # another process with a cold cache
         seen.append(("database", selectors.current_build_id()))
-        seen.append(("rows", MovieNeighbour.objects.filter(build_id=previous.pk).count()))
+        seen.append(("pairs", stored_pairs(previous)))
         return count
 
     monkeypatch.setattr(services, "_write", observed_write)
     build = services.neighbour_table_build()
 
-    assert seen == [("cached", previous.pk), ("database", previous.pk), ("rows", previous.pairs)]
+    assert seen == [("cached", previous.pk), ("database", previous.pk), ("pairs", previous.pairs)]
     assert selectors.current_build_id() == build.pk
     cache.delete(selectors.CURRENT_BUILD_KEY)
     assert selectors.current_build_id() == build.pk
@@ -106,7 +124,7 @@ def test_failed_build_leaves_the_previous_one_served(planted, monkeypatch):
     assert selectors.current_build_id() == previous.pk
     cache.delete(selectors.CURRENT_BUILD_KEY)
     assert selectors.current_build_id() == previous.pk
-    assert MovieNeighbour.objects.filter(build=previous).count() == previous.pairs
+    assert stored_pairs(previous) == previous.pairs
 
     monkeypatch.undo()
     recovered = services.neighbour_table_build()
@@ -149,38 +167,37 @@ def test_build_command_prints_a_summary(planted):
     assert f"build {build.pk} is current" in err.getvalue()
 
 
-@pytest.mark.postgres
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
-def test_build_on_postgresql_writes_with_copy(planted, monkeypatch):
-    calls = []
-    copy = services._copy
-
-    def spy(build_id, rows, chunk=200_000):
-        calls.append(build_id)
-        return copy(build_id, rows, chunk=5)  # several chunks
-
-    monkeypatch.setattr(services, "_copy", spy)
-    build = services.neighbour_table_build()
-
-    assert calls == [build.pk]
-    rows = MovieNeighbour.objects.filter(build=build)
-    assert rows.count() == build.pairs == 12
-    assert set(neighbour_ids(build, planted.a)) == {planted.b.id, planted.c.id}
-    assert all(0 < score < 10 for score in rows.values_list("score", flat=True))
-    assert len(set(rows.values_list("id", flat=True))) == 12
-
-
-@pytest.mark.postgres
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="COPY is PostgreSQL's")
-def test_copy_round_trips_scores(db):
+def test_build_writes_one_row_per_movie_in_batches(planted, django_assert_num_queries):
+    """The write is a few INSERTs, not one per movie or per pair."""
     build = RecommenderBuild.objects.create()
-    rows = [(1, 2, 0.123456789), (1, 3, 1e-07), (2, 1, 12.5)]
+    computed = build_neighbours(
+        [(1, planted.a.id), (1, planted.b.id), (2, planted.a.id), (2, planted.c.id)],
+        [planted.a.id, planted.b.id, planted.c.id],
+    )
 
-    count = services._copy(build.pk, iter(rows), chunk=2)
+    with django_assert_num_queries(2):  # batches of 2 rows: 3 lists
+        pairs = services._write(build.pk, computed, batch=2)
 
-    assert count == 3
-    stored = MovieNeighbour.objects.filter(build=build).order_by("movie_id", "neighbour_id")
-    assert [(r.movie_id, r.neighbour_id, r.score) for r in stored] == rows
+    assert pairs == 4  # a ~ b, a ~ c, b ~ a, c ~ a
+    assert NeighbourList.objects.filter(build=build).count() == 3
+
+
+def test_neighbour_lists_round_trip_ids_and_scores(db):
+    """Ids past 32 bits and scores keep their values (float32) on either database."""
+    build = RecommenderBuild.objects.create()
+    ids = np.array([2**40 + 1, 7, 3], dtype=np.int64)
+    scores = np.array([12.5, 0.123456789, 1e-07])
+    packed_ids, packed_scores = pack(ids, scores)
+    NeighbourList.objects.create(
+        build=build, movie_id=5, neighbours=packed_ids, scores=packed_scores
+    )
+
+    lists = selectors.neighbour_lists(build_id=build.pk, movie_ids=[5, 6])
+
+    assert list(lists) == [5]
+    stored_ids, stored_scores = lists[5]
+    assert stored_ids.tolist() == ids.tolist()
+    assert stored_scores.tolist() == scores.astype(np.float32).astype(np.float64).tolist()
 
 
 # System checks -------------------------------------------------------------------------------

@@ -10,7 +10,7 @@ class RecommenderBuild(models.Model):
     completed_at = models.DateTimeField(null=True, blank=True)
     movies = models.PositiveIntegerField(default=0)
     favorites = models.PositiveIntegerField(default=0)
-    pairs = models.PositiveIntegerField(default=0, help_text="Neighbour rows written.")
+    pairs = models.PositiveIntegerField(default=0, help_text="Neighbour pairs written.")
     seconds = models.FloatField(default=0)
     params = models.JSONField(default=dict)
 
@@ -21,11 +21,13 @@ class RecommenderBuild(models.Model):
         return f"build {self.pk} ({self.pairs} pairs)"
 
 
-class MovieNeighbour(models.Model):
-    """``neighbour`` is among the top-k movies most similar to ``movie`` in ``build``.
+class NeighbourList(models.Model):
+    """``movie``'s top-k neighbours in ``build``, best first, packed into two arrays
+    (``recommendations.packing``): one row per movie, so serving a user with 50 favorites reads
+    50 rows, not 50 k, and a build writes one row per movie.
 
-    No database foreign-key constraints: a build writes millions of rows at once, and a movie
-    deleted since is simply skipped when serving.
+    No database foreign-key constraints: a build writes a row for every movie at once, and a
+    movie deleted since is simply skipped when serving.
     """
 
     # DO_NOTHING: the build service deletes a build's rows itself, in one statement.
@@ -43,22 +45,16 @@ class MovieNeighbour(models.Model):
         db_constraint=False,
         db_index=False,
     )
-    neighbour = models.ForeignKey(
-        "catalog.Movie",
-        on_delete=models.DO_NOTHING,
-        related_name="+",
-        db_constraint=False,
-        db_index=False,
-    )
-    score = models.FloatField()
+    neighbours = models.BinaryField(help_text="Neighbour movie ids, little-endian int64.")
+    scores = models.BinaryField(help_text="Their scores, little-endian float32.")
 
     class Meta:
-        indexes = [
-            models.Index(fields=["build", "movie", "-score"], name="neighbour_lookup_idx"),
+        constraints = [
+            models.UniqueConstraint(fields=["build", "movie"], name="neighbour_list_build_movie"),
         ]
 
     def __str__(self) -> str:
-        return f"{self.movie_id} ~ {self.neighbour_id} ({self.score:.3f})"
+        return f"neighbours of {self.movie_id} in build {self.build_id}"
 
 
 class HiddenMovie(models.Model):

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 from django.core.cache import cache
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -15,8 +16,9 @@ from catalog.selectors import movie_ids_by_popularity
 from core.user_lists import export_rows, newest_with_movies, user_ids_for_movies
 from favorites.selectors import favorite_movie_ids, most_favorited_movie_ids
 from recommendations.conf import recommendations_settings
-from recommendations.engine import rank
-from recommendations.models import HiddenMovie, MovieNeighbour, RecommenderBuild
+from recommendations.engine import NeighbourArrays, rank
+from recommendations.models import HiddenMovie, NeighbourList, RecommenderBuild
+from recommendations.packing import unpack
 from recommendations.sources import user_signals
 
 if TYPE_CHECKING:
@@ -52,12 +54,16 @@ def served_build_id(cached: int | None) -> int | None:
     return cached or None
 
 
-def neighbour_rows(*, build_id: int | None, movie_ids: list[int]) -> list[tuple[int, int, float]]:
-    """(movie, neighbour, score) rows of these movies in the build: one indexed query."""
+def neighbour_lists(*, build_id: int | None, movie_ids: list[int]) -> dict[int, NeighbourArrays]:
+    """{movie: (neighbour ids, scores)} of these movies in the build: one indexed query, a row
+    per movie."""
     if not (build_id and movie_ids):
-        return []
-    rows = MovieNeighbour.objects.filter(build_id=build_id, movie_id__in=movie_ids)
-    return list(rows.values_list("movie_id", "neighbour_id", "score"))
+        return {}
+    rows = NeighbourList.objects.filter(build_id=build_id, movie_id__in=movie_ids)
+    return {
+        movie: unpack(neighbours, scores)
+        for movie, neighbours, scores in rows.values_list("movie_id", "neighbours", "scores")
+    }
 
 
 def popular_picks() -> list[Pick]:
@@ -90,10 +96,10 @@ def recommendation_list(*, user: "_User", build_id: int | None) -> list[Pick]:
     signals = user_signals(user_id=user.pk)
     seeds = list(dict.fromkeys([*favorites, *(m for m, weight in signals if weight > 0)]))
     known = {*hidden_movie_ids(user_id=user.pk), *(m for m, _ in signals)}
-    rows = neighbour_rows(build_id=build_id, movie_ids=seeds)
+    lists = neighbour_lists(build_id=build_id, movie_ids=seeds)
     picks = [
         Pick(movie_id=r.item, score=round(r.score, 4), because=r.because)
-        for r in rank(rows, seeds, limit=limit, exclude=known)
+        for r in rank(lists, seeds, limit=limit, exclude=known)
     ]
     if len(picks) < limit:
         taken = set(seeds) | known | {p.movie_id for p in picks}
@@ -108,10 +114,14 @@ def recommendation_list(*, user: "_User", build_id: int | None) -> list[Pick]:
 def similar_picks(*, movie_id: int) -> list[Pick]:
     """The movies most similar to one movie (its row of the neighbour table): the same for
     everyone, so publicly cached; hiding a movie concerns the user's own recommendations."""
-    rows = neighbour_rows(build_id=current_build_id(), movie_ids=[movie_id])
+    lists = neighbour_lists(build_id=current_build_id(), movie_ids=[movie_id])
+    if movie_id not in lists:
+        return []
+    ids, scores = lists[movie_id]
+    order = np.lexsort((ids, -scores))  # best first, ties by id
     return [
-        Pick(movie_id=neighbour, score=round(score, 4), because=movie_id)
-        for _, neighbour, score in sorted(rows, key=lambda row: (-row[2], row[1]))
+        Pick(movie_id=int(ids[i]), score=round(float(scores[i]), 4), because=movie_id)
+        for i in order.tolist()
     ]
 
 
