@@ -393,43 +393,75 @@ def test_validation_split_holds_out_the_second_latest_and_never_sees_the_latest(
     assert all(13 not in fold.items for fold in folds)
 
 
+def views_of(ratings, folds=2) -> list[evaluation.View]:
+    return [evaluation.View("all", evaluation.validation_splits(ratings, folds=folds), 500)]
+
+
 def test_tune_averages_the_folds():
-    folds = evaluation.validation_splits(planted_ratings(), folds=2)
+    views = views_of(planted_ratings())
+    folds = views[0].validations
     grid = {"l2": (5.0,), "popularity": (0.0,)}
 
-    (trial,), _, _ = evaluation.tune(folds, None, ModelParams(), catalog_size=500, grid=grid)
+    (trial,), _, _ = evaluation.tune(views, None, ModelParams(), grid=grid)
 
     each = [
         evaluation.evaluate(f, evaluation.our_ranker(f, None, trial.params), 500) for f in folds
     ]
-    assert trial.scores == pytest.approx({m: (each[0][m] + each[1][m]) / 2 for m in each[0]})
+    assert trial.scores["all"] == pytest.approx({m: (each[0][m] + each[1][m]) / 2 for m in each[0]})
 
 
 def test_tune_scores_every_grid_point_on_validation_and_picks_an_eligible_best():
-    validations = evaluation.validation_splits(planted_ratings(), folds=2)
+    ratings = planted_ratings()
+    half = evaluation.sample_users(ratings, 0.5, seed=2)
+    views = [*views_of(ratings), evaluation.View("half", evaluation.validation_splits(half), 500)]
     grid = {"l2": (1.0, 10.0), "popularity": (0.0, 0.5)}
     seen = []
 
     trials, best, ease = evaluation.tune(
-        validations, None, ModelParams(), catalog_size=500, grid=grid,
-        progress=seen.append,
-    )  # fmt: skip
+        views, None, ModelParams(), grid=grid, progress=seen.append
+    )
 
     assert [(t.params.l2, t.params.popularity) for t in trials] == [
         (1.0, 0.0), (1.0, 0.5), (10.0, 0.0), (10.0, 0.5)
     ]  # fmt: skip
     assert seen == trials
+    assert set(ease) == {"all", "half"}
     for trial in trials:
-        assert trial.eligible == (trial.scores["coverage@10"] >= ease["coverage@10"])
-        expected = (trial.scores["HR@10"] / ease["HR@10"] + trial.scores["NDCG@10"] /
-                    ease["NDCG@10"]) / 2  # fmt: skip
+        assert set(trial.scores) == {"all", "half"}
+        assert trial.eligible == all(
+            trial.scores[v]["coverage@10"] >= ease[v]["coverage@10"] for v in ease
+        )
+        per_view = [
+            (trial.scores[v]["HR@10"] / ease[v]["HR@10"] + trial.scores[v]["NDCG@10"]
+             / ease[v]["NDCG@10"]) / 2
+            for v in ease
+        ]  # fmt: skip
+        expected = sum(per_view) / len(per_view)
         assert trial.merit == pytest.approx(expected)
     pool = [t for t in trials if t.eligible] or trials
     assert best.merit == max(t.merit for t in pool) and best in pool
 
 
+def test_tuning_views_halve_the_users_and_shrink_the_catalog(monkeypatch):
+    monkeypatch.setattr(evaluation, "SMALL_CATALOG", 20)
+    ratings = planted_ratings()
+
+    views = {view.name: view for view in evaluation.tuning_views(ratings, catalog_size=500)}
+
+    assert list(views) == ["all", "half2", "half3", "top20"]
+    assert views["all"].catalog_size == views["half2"].catalog_size == 500
+    assert views["top20"].catalog_size == 20
+    assert len({i for f in views["top20"].validations for i in f.items}) <= 20
+    users = {r.user for r in ratings}
+    for half in ("half2", "half3"):
+        seen = {u for f in views[half].validations for u, _ in f.train}
+        assert seen < users and len(seen) <= len(users) // 2
+    small_data = [r for r in ratings if r.item < 15]
+    assert "top20" not in {v.name for v in evaluation.tuning_views(small_data, 500)}
+
+
 def test_tune_never_reads_the_test_items(monkeypatch):
-    """Tuning on the validation split of data whose test items are changed gives the same
+    """Tuning on the validation splits of data whose test items are changed gives the same
     trials: the test items play no part."""
     ratings = planted_ratings()
     last = {}
@@ -442,10 +474,8 @@ def test_tune_never_reads_the_test_items(monkeypatch):
     grid = {"l2": (5.0,), "popularity": (0.0, 0.3)}
 
     def scores(rows):
-        validations = evaluation.validation_splits(rows)
-        trials, _, _ = evaluation.tune(
-            validations, None, ModelParams(), catalog_size=500, grid=grid
-        )
+        views = evaluation.tuning_views(rows, catalog_size=500)
+        trials, _, _ = evaluation.tune(views, None, ModelParams(), grid=grid)
         return [t.scores for t in trials]
 
     assert scores(changed) == scores(ratings)

@@ -57,7 +57,7 @@ class Command(BaseCommand):
         catalog_size = len(content.genres) if content else len(split.items)
         params = model_params()
         if options["tune"]:
-            params = self._tune(evaluation.validation_splits(rows), content, catalog_size)
+            params = self._tune(rows, content, catalog_size)
         table = evaluation.model_table(split, content, params, catalog_size=catalog_size)
         self.stdout.write(
             f"test: {len(split.test)} users, {len(split.train)} training favorites, "
@@ -76,37 +76,47 @@ class Command(BaseCommand):
             )
         self.stdout.write(f"({time.perf_counter() - started:.1f}s)")
 
-    def _tune(self, validations, content, catalog_size):
-        validations = [v for v in validations if v.test]
-        if not validations:
+    def _tune(self, rows, content, catalog_size):
+        views = evaluation.tuning_views(rows, catalog_size)
+        if not views:
             raise CommandError("No user has 3 or more favorites: no validation split to tune on.")
         self.stdout.write(
-            f"validation: {len(validations)} folds of "
-            + "/".join(str(len(v.test)) for v in validations)
-            + " users (each user's 2nd-, 3rd-, ... latest favorite, trained on the earlier ones; "
-            "the latest, the test item, never seen); metrics averaged over the folds"
+            "validation: each user's 2nd-, 3rd- and 4th-latest favorite (folds), trained on the "
+            "earlier ones; the latest, the test item, never seen. Views: "
+            + "; ".join(
+                f"{v.name} ({len(v.validations)} folds of "
+                + "/".join(str(len(f.test)) for f in v.validations)
+                + f" users, {v.catalog_size} movies)"
+                for v in views
+            )
         )
         tuned = list(evaluation.GRID)
-        self.stdout.write("".join(f"{name:>11}" for name in tuned) + "".join(
-            f"{m:>13}" for m in METRICS) + "      merit")  # fmt: skip
+        header = "".join(f"{name:>11}" for name in tuned) + f"{'view':>9}"
+        self.stdout.write(header + "".join(f"{m:>13}" for m in METRICS) + "      merit")
 
         def show(trial: evaluation.Trial) -> None:
-            self.stdout.write(
-                "".join(f"{getattr(trial.params, name):>11g}" for name in tuned)
-                + "".join(f"{trial.scores[m]:>13.4f}" for m in METRICS)
-                + f"{trial.merit:>11.3f}{'' if trial.eligible else '  (coverage < EASE)'}"
-            )
+            for i, (name, scores) in enumerate(trial.scores.items()):
+                params = "".join(f"{getattr(trial.params, p):>11g}" for p in tuned)
+                last = i == len(trial.scores) - 1
+                self.stdout.write(
+                    (params if i == 0 else " " * len(params)) + f"{name:>9}"
+                    + "".join(f"{scores[m]:>13.4f}" for m in METRICS)
+                    + (f"{trial.merit:>11.3f}{'' if trial.eligible else '  (coverage < EASE)'}"
+                       if last else "")
+                )  # fmt: skip
 
         trials, best, ease = evaluation.tune(
-            validations, content, model_params(), catalog_size=catalog_size,
-            grid=evaluation.GRID, progress=show,
-        )  # fmt: skip
-        self.stdout.write(
-            "EASE (l2=500)".rjust(11 * len(tuned)) + "".join(f"{ease[m]:>13.4f}" for m in METRICS)
+            views, content, model_params(), grid=evaluation.GRID, progress=show
         )
+        for name, scores in ease.items():
+            self.stdout.write(
+                "EASE (l2=500)".rjust(11 * len(tuned)) + f"{name:>9}"
+                + "".join(f"{scores[m]:>13.4f}" for m in METRICS)
+            )  # fmt: skip
         self.stdout.write(
-            f"chosen on validation ({len(trials)} tried; best merit = mean of HR@10 and NDCG@10 "
-            f"over EASE's, coverage@10 >= EASE's): {_describe(best.params)}\n"
+            f"chosen on validation ({len(trials)} tried; best merit = mean over the views of "
+            f"HR@10 and NDCG@10 over EASE's, coverage@10 >= EASE's on each): "
+            f"{_describe(best.params)}\n"
         )
         return best.params
 
