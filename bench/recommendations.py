@@ -76,6 +76,7 @@ def phase_build() -> dict[str, Any]:
     from django.db import connection
 
     from recommendations import engine, services
+    from recommendations.models import NeighbourList
 
     spans: dict[str, dict[str, float]] = {}  # name: first start, last end, total, calls
     peak: dict[str, float] = {"setup": _peak_mib()}
@@ -98,7 +99,7 @@ def phase_build() -> dict[str, Any]:
         setattr(module, name, timed)
 
     for module, name in [(services, "movie_content_features"), (services, "build_neighbours"),
-                         (services, "_write"), (services, "_flush"), (engine, "_pairs"),
+                         (services, "_write"), (engine, "_pairs"),
                          (engine, "_matrix"), (engine, "_content_arrays"),
                          (engine, "_neighbourhood"), (engine, "_collaborative"),
                          (engine, "_add_content")]:  # fmt: skip
@@ -144,7 +145,6 @@ def phase_build() -> dict[str, Any]:
         "  collaborative blocks (dense)": total("_collaborative"),
         "  content blocks (dense)": total("_add_content"),
     }
-    copy = spans["_flush"]["total"]
     phases = {
         "read movie features": spans["movie_content_features"]["total"],
         "read favorites": compute["start"] - spans["movie_content_features"]["end"],
@@ -153,8 +153,7 @@ def phase_build() -> dict[str, Any]:
         "cleanup": ended - cleanup_start,
     }
     write_parts = {
-        "format rows (Python)": spans["_write"]["total"] - copy,
-        "COPY to PostgreSQL": copy,
+        "pack the lists, INSERT the rows (bulk_create)": spans["_write"]["total"],
         "build row, commit": phases["write rows"] - spans["_write"]["total"],
     }
     phase_peaks = {
@@ -168,7 +167,8 @@ def phase_build() -> dict[str, Any]:
         "build_id": build.pk,
         "movies": build.movies,
         "favorites": build.favorites,
-        "rows_written": build.pairs,
+        "pairs_written": build.pairs,
+        "rows_written": NeighbourList.objects.filter(build_id=build.pk).count(),
         "seconds": ended - started,
         "build_seconds_recorded": build.seconds,
         "phases": phases,
@@ -176,7 +176,6 @@ def phase_build() -> dict[str, Any]:
         "write_parts": write_parts,
         "blocks": spans.get("_collaborative", {}).get("calls", 0),
         "linear_items": services.model_params().linear_items,
-        "copy_chunks": spans["_flush"]["calls"],
         "peak_mib_after_setup": peak["setup"],
         "peak_mib_by_phase": phase_peaks,
         "cleanup_sql": [
@@ -665,13 +664,14 @@ def report(data: dict[str, Any]) -> None:
     rows.append(["total neighbour_table_build()", build["seconds"], build["peak_rss_mib"]])
     common.print_table(
         f"Build: neighbour_table_build() in a subprocess (build {build['build_id']}, "
-        f"{build['blocks']} engine blocks, {build['copy_chunks']} COPY chunks)",
+        f"{build['blocks']} engine blocks)",
         ["phase", "seconds", "peak RSS MiB so far"],
         rows,
     )
     met = build["seconds"] < TARGET_BUILD_SECONDS and build["peak_rss_mib"] < TARGET_BUILD_MIB
     print(
-        f"\nRows written: {build['rows_written']:,} for {build['movies']:,} movies from "
+        f"\nRows written: {build['rows_written']:,} neighbour lists ({build['pairs_written']:,} "
+        f"pairs) for {build['movies']:,} movies from "
         f"{build['favorites']:,} favorites; neighbour table {build['neighbour_table_mib']:,.0f} "
         f"MiB with {build['builds_kept']} builds kept. Process peak RSS "
         f"{build['peak_rss_mib']:,.0f} MiB ({build['peak_mib_after_setup']:,.0f} after Django "

@@ -11,13 +11,13 @@ DEFAULTS: dict[str, Any] = {
     # Model (see recommendations.engine.ModelParams): neighbours kept per movie, and weights.
     "NEIGHBOURS": 100,
     # The LINEAR_ITEMS most favorited movies get EASE rows (recommendations.linear): the build
-    # holds a dense LINEAR_ITEMS^2 float64 matrix (8,000: 0.5 GiB; 16,000: 2 GiB) and inverts it
-    # (cubic time). L2, DROPOUT and POPULARITY were chosen by `evaluate_recommender --tune` on
-    # MovieLens small's validation split (docs/recommendations.md).
+    # holds a dense LINEAR_ITEMS^2 float32 matrix (8,000: 256 MiB; 16,000: 1 GiB) and inverts
+    # it (cubic time). L2, DROPOUT and POPULARITY were chosen by `evaluate_recommender --tune`
+    # on the validation folds of four views of MovieLens small (docs/recommendations.md).
     "LINEAR_ITEMS": 8000,
     "L2": 200.0,
     "DROPOUT": 0.25,
-    "POPULARITY": 0.3,
+    "POPULARITY": 0.2,
     # The other movies' rows: item-kNN (ALPHA, SHRINK) + content (genres, years, overviews).
     "ALPHA": 0.75,
     "SHRINK": 3.0,

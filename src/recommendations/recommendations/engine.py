@@ -35,7 +35,7 @@ class ModelParams:
     linear_items: int = 8000  # most favorited movies modelled by EASE (memory: 8 n^2 bytes)
     l2: float = 200.0  # EASE's ridge penalty
     dropout: float = 0.25  # DLAE's per-movie penalty: l2 + dropout / (1 - dropout) * fans
-    popularity: float = 0.3  # EASE weights towards j divided by (1 + fans_j)^popularity
+    popularity: float = 0.2  # EASE weights towards j divided by (1 + fans_j)^popularity
     alpha: float = 0.75  # > 0.5 discounts popular neighbours: sim = co / (n_i^(1-a) * n_j^a)
     shrink: float = 3.0  # damping of pairs with little support: co / (co + shrink)
     content_weight: float = 0.1  # content similarity's weight for a movie with no fans
