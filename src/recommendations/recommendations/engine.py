@@ -335,12 +335,14 @@ def recommend(
     exclude: Iterable[int] = (),
 ) -> list[Recommendation]:
     """``rank`` over a neighbour table held as {movie: [(neighbour, score), ...]}."""
+    favorites = list(dict.fromkeys(favorites))
     lists = {
         movie: (
-            np.array([item for item, _ in row], dtype=np.int64),
-            np.array([score for _, score in row], dtype=np.float64),
+            np.array([item for item, _ in table[movie]], dtype=np.int64),
+            np.array([score for _, score in table[movie]], dtype=np.float64),
         )
-        for movie, row in table.items()
+        for movie in favorites
+        if movie in table
     }
     return rank(lists, favorites, limit=limit, exclude=exclude)
 
