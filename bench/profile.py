@@ -6,8 +6,8 @@ and favorites_hit (one cached page, again and again).
 
 Seed the database first (``make bench-seed``); BENCH_LOAD_DATABASE names it, as for the load
 benchmark. Every request is a miss of its page, as in the load benchmark's miss scenarios: a
-query parameter the list ignores (``_``), a random movie, another page size; the counts stay
-cached as in steady state.
+random movie, or another page or page size (the lists' cache keys leave out parameters they do
+not read); the counts stay cached as in steady state.
 """
 
 import argparse
