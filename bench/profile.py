@@ -1,7 +1,8 @@
 """Where a cache miss spends its CPU: ``python -m bench.profile SCENARIO [--requests N]``
 profiles N misses of one endpoint in process with pyinstrument (the Django test client, the
 load benchmark's database, local-memory cache: no network in the profile), printing the call
-tree. Scenarios: movies_deep, movies_filtered, movie_detail, favorites_miss, similar (misses)
+tree (``--redis URL``: with the Redis cache, as deployed). Scenarios: movies_deep,
+movies_filtered, movie_detail, favorites_miss, similar (misses)
 and favorites_hit (one cached page, again and again).
 
 Seed the database first (``make bench-seed``); BENCH_LOAD_DATABASE names it, as for the load
@@ -26,8 +27,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.profile", description=__doc__)
     parser.add_argument("scenario", choices=SCENARIOS)
     parser.add_argument("--requests", type=int, default=50)
+    parser.add_argument(
+        "--redis", default="", help="a Redis URL for the cache, as deployed (default: local memory)"
+    )
     args = parser.parse_args()
-    common.setup_django(database=common.database_url(DATABASE))
+    common.setup_django(database=common.database_url(DATABASE), redis_url=args.redis)
 
     from django.contrib.auth import get_user_model
     from django.test import Client

@@ -8,9 +8,10 @@ each other, while sync workers take requests one at a time from the shared socke
 expect a buffering reverse proxy in front (nginx, a load balancer), as gunicorn advises; with
 slow clients reaching gunicorn directly, set ``GUNICORN_THREADS`` (gthread workers).
 
-Behind nginx (``make bench-workers``, docs/performance.md) the micro-cache answers most
-anonymous reads, and on what reaches gunicorn gthread's p99 was no better: sync stays the
-default; with gthread, an nginx upstream group with ``keepalive`` reuses connections.
+Behind nginx (``make bench-workers`` on a quiet machine, docs/performance.md) the micro-cache
+answers most anonymous reads, and on what reaches gunicorn gthread's p99 was 1.2-2.1x sync's
+even with upstream keepalive: sync stays the default; with gthread, an nginx upstream group
+with ``keepalive`` reuses connections.
 """
 
 import os
