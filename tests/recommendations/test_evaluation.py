@@ -311,6 +311,10 @@ def test_evaluate_command_prints_the_table(tmp_path):
     assert rows["ours"][0] > rows["random"][0]
     assert "150 users" in output
     assert "ours / most-popular HR@10:" in output
+    coverage = re.search(r"target ours coverage@10 >= 0\.15 \(.*\): (\S+): (.*)", output)
+    assert coverage is not None
+    assert coverage.group(2) == ("met" if float(coverage.group(1)) >= 0.15 else "NOT met")
+    assert float(coverage.group(1)) == pytest.approx(rows["ours"][3], abs=1e-4)
 
 
 def test_evaluate_command_movielens_csv_with_movies(tmp_path):
