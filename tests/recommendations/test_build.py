@@ -255,7 +255,8 @@ def write_prior(path, rows) -> None:
 
 
 def test_build_blends_the_community_prior_mapped_by_tmdb_id(settings, tmp_path, db):
-    a, b, c = MovieFactory(tmdb_id=1), MovieFactory(tmdb_id=2), MovieFactory(tmdb_id=3)
+    # No overviews: random words shared by two of them would make content neighbours.
+    a, b, c = (MovieFactory(tmdb_id=t, overview="") for t in (1, 2, 3))
     write_prior(tmp_path / "prior.csv", [(7, 1), (7, 2), (8, 1), (8, 2), (8, 999)])  # 999: unknown
     settings.RECOMMENDATIONS = {"PRIOR_FILE": str(tmp_path / "prior.csv"), "PRIOR_FADE": 10.0}
 
