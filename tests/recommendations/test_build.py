@@ -310,6 +310,25 @@ def test_build_recommendations_if_stale_builds_once_while_nothing_changes(plante
     assert RecommenderBuild.objects.count() == 1
 
 
+def test_build_recommendations_reads_its_inputs_once(planted, monkeypatch):
+    """The digest recorded is that of the very inputs the build computed from."""
+    reads = []
+    real = services.build_inputs
+
+    def counted():
+        reads.append(real())
+        return reads[-1]
+
+    monkeypatch.setattr(services, "build_inputs", counted)
+    monkeypatch.setattr("recommendations.management.commands.build_recommendations.build_inputs",
+                        counted)  # fmt: skip
+
+    assert build_if_stale().startswith("Build ")
+
+    assert len(reads) == 1
+    assert services.served_build_digest() == services.build_inputs_digest(reads[0])
+
+
 def drop_a_favorite(planted: Planted) -> None:
     FavoriteMovie.objects.filter(movie=planted.a).first().delete()
 

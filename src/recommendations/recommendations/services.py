@@ -13,6 +13,7 @@ import json
 import time
 from array import array
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from itertools import chain
 from typing import TYPE_CHECKING
 
@@ -67,26 +68,43 @@ def interactions() -> Iterator[Interaction]:
     return ((user, movie, 1.0) for user, movie in chain(favorite_pairs(), build_positives()))
 
 
+@dataclass(frozen=True)
+class BuildInputs:
+    """Everything a build reads, read once: what ``build_inputs_digest`` fingerprints is then
+    exactly what the build computes from."""
+
+    movie_ids: list[int]
+    years: dict[int, int | None]
+    genres: dict[int, list[int]]
+    overviews: dict[int, str]
+    interactions: list[Interaction]
+
+
+def build_inputs() -> BuildInputs:
+    movie_ids, years, genres = movie_content_features()
+    return BuildInputs(movie_ids, years, genres, movie_overviews(), list(interactions()))
+
+
 def neighbour_table_build(
+    inputs: BuildInputs | None = None,
     *,
     log: Callable[[str], None] = lambda message: None,
     on_progress: Callable[[int], object] = lambda movies: None,
 ) -> RecommenderBuild:
-    """Compute every movie's top-k neighbours and make them the served table (``on_progress``:
-    called with each block's number of movies done)."""
+    """Compute every movie's top-k neighbours from ``inputs`` (read now if None) and make them
+    the served table (``on_progress``: called with each block's number of movies done)."""
     started = time.perf_counter()
     params = model_params()
-    movie_ids, years, genres = movie_content_features()
-    overviews = movie_overviews()
-    pairs = list(interactions())
+    inputs = inputs or build_inputs()
+    movie_ids, pairs, overviews = inputs.movie_ids, inputs.interactions, inputs.overviews
     log(f"read {len(movie_ids)} movies and {len(pairs)} favorites ({len(overviews)} movies with "
         "an overview)")  # fmt: skip
     prior, prior_weight = community_prior(site_favorites=len(pairs))
     if prior:
         log(f"community prior: {len(prior)} favorites, weight {prior_weight:.3f}")
     neighbours = build_neighbours(
-        pairs, movie_ids, ItemContent(genres, years, overviews), params, prior=prior,
-        prior_weight=prior_weight, on_progress=on_progress,
+        pairs, movie_ids, ItemContent(inputs.genres, inputs.years, overviews), params,
+        prior=prior, prior_weight=prior_weight, on_progress=on_progress,
     )  # fmt: skip
     log(f"computed neighbours in {time.perf_counter() - started:.1f}s")
     build_params: dict[str, object] = dict(params.__dict__)
@@ -116,21 +134,21 @@ def neighbour_table_build(
     return build
 
 
-def build_inputs_digest() -> str:
-    """A fingerprint of everything a build reads: the settings, every movie's content features,
-    every interaction and the prior file. Equal digests mean a new build would compute the same
-    table (``build_recommendations --if-stale`` compares it with the served build's)."""
+def build_inputs_digest(inputs: BuildInputs) -> str:
+    """A fingerprint of everything a build reads: the settings, ``inputs`` (every movie's
+    content features, every interaction) and the prior file. Equal digests mean a new build
+    would compute the same table (``build_recommendations --if-stale`` compares it with the
+    served build's)."""
     s = recommendations_settings
     digest = hashlib.sha256()
     digest.update(
         json.dumps({**s.defaults, **s.user_settings}, sort_keys=True, default=str).encode()
     )
-    movie_ids, years, genres = movie_content_features()
-    overviews = movie_overviews()
-    for movie in sorted(movie_ids):
-        features = (movie, years[movie], sorted(genres.get(movie, [])), overviews.get(movie, ""))
+    for movie in sorted(inputs.movie_ids):
+        features = (movie, inputs.years[movie], sorted(inputs.genres.get(movie, [])),
+                    inputs.overviews.get(movie, ""))  # fmt: skip
         digest.update(json.dumps(features).encode())
-    triples = sorted(interactions())
+    triples = sorted(inputs.interactions)
     digest.update(array("d", (value for triple in triples for value in triple)).tobytes())
     if s.PRIOR_FILE:
         digest.update(prior_path(s.PRIOR_FILE).read_bytes())

@@ -4,6 +4,7 @@ from django.core.management.base import BaseCommand
 from tqdm import tqdm
 
 from recommendations.services import (
+    build_inputs,
     build_inputs_digest,
     neighbour_table_build,
     record_inputs_digest,
@@ -29,13 +30,15 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, if_stale: bool = False, **options):
-        # Read before the build: data that changes during it makes the next --if-stale rebuild.
-        digest = build_inputs_digest()
+        # Read once: the digest recorded is that of what the build computed from.
+        inputs = build_inputs()
+        digest = build_inputs_digest(inputs)
         if if_stale and digest == served_build_digest():
             self.stdout.write("The neighbour table is up to date: not rebuilt.")
             return
         with tqdm(unit="movie", file=sys.stderr, disable=None, leave=False) as bar:
             build = neighbour_table_build(
+                inputs,
                 log=lambda message: bar.write(message, file=self.stderr, end=""),
                 on_progress=bar.update,
             )
