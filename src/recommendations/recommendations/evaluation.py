@@ -11,7 +11,7 @@ import datetime
 import itertools
 import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import partial
@@ -341,9 +341,7 @@ def tuning_views(ratings: Sequence[Rating], catalog_size: int) -> list[View]:
     for seed in HALVES_SEEDS:
         views.append(View(f"half{seed}", validation_splits(sample_users(ratings, 0.5, seed)),
                           catalog_size))  # fmt: skip
-    counts: dict[int, int] = defaultdict(int)
-    for r in ratings:
-        counts[r.item] += 1
+    counts = Counter(r.item for r in ratings)
     if len(counts) > SMALL_CATALOG:
         kept = set(sorted(counts, key=lambda item: (-counts[item], item))[:SMALL_CATALOG])
         small = [r for r in ratings if r.item in kept]
