@@ -40,6 +40,8 @@ class MovieFilterForm(forms.Form):
 
 
 class MovieFilter(filters.FilterSet):
+    _form_class: type[forms.Form]  # set on each class by get_form_class
+
     genre = filters.CharFilter(
         method="filter_genre",
         help_text="Genre ids or names, comma-separated (any of them): `genre=28,Comedy`.",
@@ -69,6 +71,16 @@ class MovieFilter(filters.FilterSet):
         model = Movie
         form = MovieFilterForm
         fields = ["genre", "year", "release_date", "min_vote_average", "search", "ordering"]
+
+    def get_form_class(self) -> type[forms.Form]:
+        """Built once per class: django-filter builds a form class, and a form field per
+        filter, for every request (a third of the filtering's CPU on a list miss). The fields
+        depend only on the declarations, and each form deep-copies them."""
+        built: type[forms.Form] | None = type(self).__dict__.get("_form_class")
+        if built is None:
+            built = super().get_form_class()
+            type(self)._form_class = built  # per class: a subclass builds its own
+        return built
 
     def filter_genre(self, queryset: QuerySet, name: str, value: str) -> QuerySet:
         terms = [term.strip() for term in value.split(",") if term.strip()]
