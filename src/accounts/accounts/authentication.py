@@ -8,6 +8,7 @@ from rest_framework_simplejwt.settings import api_settings as jwt_settings
 from rest_framework_simplejwt.tokens import Token
 from rest_framework_simplejwt.utils import get_md5_hash_password
 
+from accounts import verified_tokens
 from accounts.cache import user_key, user_namespace
 from accounts.conf import accounts_settings
 from accounts.cookies import enforce_csrf
@@ -41,6 +42,10 @@ class JWTCookieAuthentication(JWTAuthentication):
         validated = self.get_validated_token(raw_token.encode())
         enforce_csrf(request)
         return self.get_user(validated), validated
+
+    def get_validated_token(self, raw_token: bytes) -> Token:
+        """simplejwt's, verified once per process while unexpired (``verified_tokens``)."""
+        return verified_tokens.validated(raw_token, super().get_validated_token)
 
     def get_user(self, validated_token: Token) -> User:  # type: ignore[override]  # see above
         user_id = validated_token.get(jwt_settings.USER_ID_CLAIM)

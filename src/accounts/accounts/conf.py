@@ -25,6 +25,9 @@ DEFAULTS = {
     # Seconds authentication keeps a user in the default cache instead of reading it on every
     # request (invalidated when the user is saved or deleted); 0 reads it every time.
     "USER_CACHE_TIMEOUT": 60,
+    # Access tokens each process keeps once verified, until they expire, so that the next
+    # requests with one skip its signature check (``accounts.verified_tokens``); 0: none.
+    "VERIFIED_TOKEN_CACHE_SIZE": 4096,
     # The front end's page a password-reset e-mail links to; {uid} and {token} are filled in and
     # the page posts them, with the new password, to /api/password-reset/confirm/.
     "PASSWORD_RESET_URL": "http://localhost:5173/reset-password?uid={uid}&token={token}",

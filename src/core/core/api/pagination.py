@@ -4,11 +4,12 @@ through a deferred join, counts cached per version, and cached pages served with
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
@@ -17,7 +18,7 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
 from core import versioned_cache
-from core.api import http_cache, read_ahead
+from core.api import early_hits, http_cache, read_ahead
 from core.api.integers import StrictIntegerField, plain_int
 from core.versioned_cache import Namespace, Read, Snapshot
 
@@ -149,6 +150,14 @@ class CachedCountPagination(StrictPageNumberPagination):
         return paginator
 
 
+if TYPE_CHECKING:
+    from rest_framework.generics import GenericAPIView  # not at run time: it imports this
+
+    _ViewBase = GenericAPIView[Any]  # what the mixin is mixed into
+else:
+    _ViewBase = object
+
+
 class PageCache(Protocol):
     """Where a per-user list keeps its pages: their keys, and the read of the versions they
     hold for together with a page, in one round trip."""
@@ -184,12 +193,26 @@ def _page_request(
     return number, page_size, pages.page_key(number, page_size if explicit else None)
 
 
-class CachedPagesMixin:
+class CachedPagesMixin(_ViewBase):
     """For a view whose GETs are one user's ``cached_page_response``: names the page it will
-    read, so that authentication reads it with the user (``core.api.read_ahead``)."""
+    read, so that authentication reads it with the user (``core.api.read_ahead``), and answers
+    a hit before DRF's dispatch (``core.api.early_hits``)."""
 
     paginator: Any
     read_ahead_actions: tuple[str | None, ...] = (None, "list")  # None: a plain view's GET
+    _early_request: Request | None = None
+
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        view = cast("early_hits.EarlyHitView", self)  # a view (_ViewBase) with cached_hit
+        early = early_hits.answer(view, request, *args, **kwargs)
+        if isinstance(early, HttpResponseBase):
+            return early
+        self._early_request = early  # authenticated already: DRF's dispatch carries on with it
+        return super().dispatch(request, *args, **kwargs)
+
+    def initialize_request(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Request:
+        early, self._early_request = self._early_request, None
+        return early or super().initialize_request(request, *args, **kwargs)
 
     def user_pages(self, user_id: Any) -> PageCache:
         raise NotImplementedError
@@ -205,17 +228,20 @@ class CachedPagesMixin:
             _, _, key = _page_request(request, self.paginator, pages)
         except ValidationError:
             return None  # the view answers the 400
-        if http_cache.if_none_match(request) is not None:
-            key = None  # the versions alone decide a 304
+        key = _planned_key(http_cache.if_none_match(request), key)
         return read_ahead.Plan(key, plan(key))
 
+    def cached_hit(self, request: Request) -> HttpResponse | None:
+        """The answer to this GET from what authentication read ahead alone, else None
+        (``cached_page_hit``); for ``core.api.early_hits``."""
+        if getattr(self, "action", None) not in self.read_ahead_actions or self.paginator is None:
+            return None
+        return cached_page_hit(request, self.paginator, self.user_pages(request.user.pk))
 
-def _links(
-    request: Request, count: int, page: int, page_size: int
-) -> tuple[str | None, str | None]:
-    """``next`` and ``previous`` for this request, as ``StrictPageNumberPagination`` builds
-    them."""
-    url = request.build_absolute_uri()
+
+def _links(url: str, count: int, page: int, page_size: int) -> tuple[str | None, str | None]:
+    """``next`` and ``previous`` for the request of ``url``, as ``StrictPageNumberPagination``
+    builds them."""
     has_next = page * page_size < count
     if page <= 1:
         previous = None
@@ -224,6 +250,26 @@ def _links(
     else:
         previous = replace_query_param(url, "page", page - 1)
     return (replace_query_param(url, "page", page + 1) if has_next else None), previous
+
+
+def _planned_key(tags: list[str] | None, key: str | None) -> str | None:
+    """The page key read ahead, given the ``If-None-Match`` tags: None with any, as the
+    versions alone decide a 304."""
+    return None if tags is not None else key
+
+
+def _variant(request: Request, url: str, user_id: object) -> tuple[object, ...]:
+    """What a per-user page's ETag depends on besides the versions (``url``: the request's)."""
+    return (url, user_id, getattr(request, "accepted_media_type", ""))
+
+
+def _stored_page(
+    request: Request, url: str, entry: dict[str, Any], number: int, page_size: int, tag: str | None
+) -> HttpResponse:
+    """The answer of a stored page: its count and results with this request's links."""
+    next_url, previous = _links(url, entry["count"], number, page_size)
+    body = page_bytes(entry["count"], next_url, previous, _stored_results(entry))
+    return http_cache.json_response(request, body, tag, public=False)
 
 
 def _json_or_null(value: str | None) -> bytes:
@@ -266,7 +312,8 @@ def cached_page_response(
     if page_size is None:  # not paginated: nothing to cache by page
         return Response(compute())
     user_id = getattr(request.user, "pk", None)
-    variant = (request.build_absolute_uri(), user_id, getattr(request, "accepted_media_type", ""))
+    url = request.build_absolute_uri()
+    variant = _variant(request, url, user_id)
 
     held = getattr(pages, "held", None)  # a PlannedPageCache's
 
@@ -279,9 +326,7 @@ def cached_page_response(
         tag = http_cache.etag(snapshot.stamp, *variant)
         data = snapshot.entry(key) if key else None
         if data is not None:
-            next_url, previous = _links(request, data["count"], number or 1, page_size)
-            body = page_bytes(data["count"], next_url, previous, _stored_results(data))
-            return http_cache.json_response(request, body, tag, public=False)
+            return _stored_page(request, url, data, number or 1, page_size, tag)
         computed = compute()
         results = http_cache.render(computed["results"])
         if key:
@@ -296,3 +341,36 @@ def cached_page_response(
         respond=respond,
         public=False,
     )
+
+
+def cached_page_hit(
+    request: Request, pagination: StrictPageNumberPagination, pages: PageCache
+) -> HttpResponse | None:
+    """What ``cached_page_response`` would answer, from the read authentication made ahead
+    (``CachedPagesMixin.read_ahead``) alone: the stored page, or a 304. None when that takes
+    more: a miss, no read ahead, an invalid page, ``If-None-Match: *`` or another tag; the read
+    stays on the request for ``cached_page_response``."""
+    held = getattr(pages, "held", None)  # a PlannedPageCache's
+    if held is None:
+        return None
+    try:
+        number, page_size, key = _page_request(request, pagination, pages)
+    except ValidationError:
+        return None
+    tags = http_cache.if_none_match(request)
+    if page_size is None or tags == ["*"]:
+        return None
+    user_id = getattr(request.user, "pk", None)
+    ahead = read_ahead.peek(request, user_id, _planned_key(tags, key))
+    if ahead is None:
+        return None
+    snapshot = held(ahead)
+    url = request.build_absolute_uri()
+    tag = http_cache.etag(snapshot.stamp, *_variant(request, url, user_id))
+    if tags:
+        matched = http_cache.matches(tags, tag)
+        return http_cache.not_modified(tag, public=False) if matched else None
+    entry = snapshot.entry(key) if key else None
+    if entry is None:
+        return None
+    return _stored_page(request, url, entry, number or 1, page_size, tag)

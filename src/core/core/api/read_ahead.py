@@ -47,10 +47,18 @@ def read_with_user(request: Any, user_id: object, user_read: Read) -> Snapshot:
     return mine
 
 
-def take(request: Any, user_id: object, key: str | None) -> Snapshot | None:
-    """The snapshot read ahead for ``user_id``'s ``key`` on this request (once), else None."""
+def peek(request: Any, user_id: object, key: str | None) -> Snapshot | None:
+    """The snapshot read ahead for ``user_id``'s ``key`` on this request, else None; still
+    there for ``take``."""
     done: _Done | None = getattr(request, _ATTRIBUTE, None)
     if done is None or done.user_id != str(user_id) or done.key != key:
         return None
-    setattr(request, _ATTRIBUTE, None)
     return done.snapshot
+
+
+def take(request: Any, user_id: object, key: str | None) -> Snapshot | None:
+    """The snapshot read ahead for ``user_id``'s ``key`` on this request (once), else None."""
+    snapshot = peek(request, user_id, key)
+    if snapshot is not None:
+        setattr(request, _ATTRIBUTE, None)
+    return snapshot
