@@ -9,3 +9,5 @@ See docs/performance.md.
 
 # The middleware-stack ceiling endpoint (bench.load.views), served by bench.load.urls.
 CEILING_PATH = "/api/bench/ceiling/"
+# The same with a body the size of a favorites page.
+CEILING_PAGE_PATH = "/api/bench/ceiling-page/"

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from bench import seed as bench_seed
-from bench.load import CEILING_PATH, data
+from bench.load import CEILING_PAGE_PATH, CEILING_PATH, data
 from bench.load.wrk import Request
 
 HOT_USERS = 256  # users whose favorites page is cached
@@ -104,6 +104,10 @@ def send_once(url: str, requests: list[Request]) -> None:
 
 def _ceiling(ctx: Context, connections: int) -> list[Request]:
     return [Request("GET", CEILING_PATH)] * connections
+
+
+def _ceiling_page(ctx: Context, connections: int) -> list[Request]:
+    return [Request("GET", CEILING_PAGE_PATH)] * connections
 
 
 def _bare(ctx: Context, connections: int) -> list[Request]:
@@ -321,6 +325,13 @@ def _drop_recommendations(ctx: Context) -> None:
 
 SCENARIOS = [
     Scenario("ceiling", "ceiling: DRF view, no auth/DB", "ceiling", _ceiling),
+    Scenario(
+        "ceiling_page",
+        "ceiling with a 7.5 KB page",
+        "ceiling",
+        _ceiling_page,
+        notes="a favorites page's size: what the body alone costs",
+    ),
     Scenario("bare", "ceiling: bare WSGI, no Django", "ceiling", _bare, server="bare"),
     Scenario("movies_p1", "movies page 1 (cached)", "movies", _movies_p1, prepare=_warm_movies_p1),
     Scenario(
