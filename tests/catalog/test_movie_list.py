@@ -214,3 +214,21 @@ def test_list_items_from_projections_are_the_serializers(api_client, db):
 
     movies = Movie.objects.order_by("title")
     assert body["results"] == MovieListSerializer(movies, many=True).data
+
+
+def test_list_items_by_id_are_the_serializers_and_leave_out_adult_and_unknown_ids(db):
+    import datetime
+
+    from catalog.items import movie_list_items
+    from catalog.serializers import MovieListSerializer
+
+    shown = [
+        MovieFactory(title="Amélie", release_date=None, poster_path="", overview=""),
+        MovieFactory(release_date=datetime.date(1999, 12, 31), poster_path="/p.jpg"),
+    ]
+    adult = MovieFactory(adult=True)
+
+    items = movie_list_items(movie_ids=[movie.pk for movie in shown] + [adult.pk, 999_999])
+
+    serialized = MovieListSerializer(shown, many=True).data
+    assert items == {movie.pk: dict(item) for movie, item in zip(shown, serialized, strict=True)}

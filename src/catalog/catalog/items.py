@@ -5,7 +5,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from catalog.models import Movie
-from catalog.serializers import MovieListSerializer
 from tmdb.images import poster_url
 
 LIST_ITEM_FIELDS = ("id", "title", "release_date", "overview", "poster_path")
@@ -27,10 +26,9 @@ def list_item_fields(relation: str) -> list[str]:
 
 def movie_list_items(*, movie_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
     """The list items of these movies, by id (missing ids: deleted or adult movies): one
-    query."""
-    movies = list(Movie.objects.public().only(*LIST_ITEM_FIELDS).filter(pk__in=list(movie_ids)))
-    items = MovieListSerializer(movies, many=True).data
-    return {movie.pk: item for movie, item in zip(movies, items, strict=True)}
+    query, of projections (``list_item``)."""
+    rows = Movie.objects.public().filter(pk__in=list(movie_ids)).values(*LIST_ITEM_FIELDS)
+    return {row["id"]: list_item(row) for row in rows}
 
 
 def list_item(row: dict[str, Any]) -> dict[str, Any]:
