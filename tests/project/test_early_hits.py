@@ -8,8 +8,11 @@ from datetime import timedelta
 
 import pytest
 from django.apps import apps
+from django.core.cache import cache
+from django.db import OperationalError
 from django.http.response import HttpResponseBase
 from django.urls import reverse
+from rest_framework_simplejwt.authentication import JWTAuthentication
 
 from core import versioned_cache
 from core.api import early_hits
@@ -53,8 +56,8 @@ def _rows(user, count: int = 3) -> None:
 
 @pytest.fixture
 def answers(monkeypatch) -> list[str]:
-    """What each ``early_hits.answer`` gave: "response", "carry on" (the DRF request it
-    authenticated) or "afresh" (None)."""
+    """What each ``early_hits.answer`` gave: "response", "carry on" (the DRF request for
+    DRF's dispatch) or "afresh" (None)."""
     given: list[str] = []
     real = early_hits.answer
 
@@ -140,6 +143,10 @@ def test_head_is_answered_early_as_drf_answers_it(name, answers, monkeypatch):
     _same(early, _drf(monkeypatch, client, "head", url))
 
 
+def _database_down(*args, **kwargs):
+    raise OperationalError("connection refused")
+
+
 def _tokens(user):
     from accounts.tokens import SessionRefreshToken
 
@@ -149,20 +156,23 @@ def _tokens(user):
 @pytest.mark.parametrize(
     ("case", "expected"),
     [
-        ("no token", "carry on"),  # anonymous: DRF's dispatch answers the 401
-        ("a forged token", "afresh"),  # refused: DRF authenticates again for its error
-        ("an expired token", "afresh"),
-        ("a revoked token", "afresh"),  # the user's token version moved on
-        ("an inactive user", "afresh"),
-        ("an invalid page", "carry on"),
+        ("no token", "response"),  # the 401, by DRF's handle_exception
+        ("a forged token", "response"),
+        ("an expired token", "response"),
+        ("a revoked token", "response"),  # the user's token version moved on
+        ("an inactive user", "response"),
+        ("an HTML client", "response"),  # DRF's negotiation refuses it: the 406
+        ("the database down", "response"),  # the user not cached: the exception handler's 503
+        ("an invalid page", "carry on"),  # DRF's dispatch answers the 400
         ("a page past the end", "carry on"),
         ("If-None-Match: *", "carry on"),
-        ("an HTML client", "carry on"),  # another media type: DRF negotiates (406 here)
         ("?format=json", "carry on"),  # a renderer asked for by name: DRF negotiates
         ("a miss", "carry on"),
     ],
 )
 def test_anything_else_is_what_drf_answers(case, expected, answers, monkeypatch):
+    from accounts.cache import user_key
+
     user = UserFactory()
     _rows(user, count=2)
     url = reverse("favorites:favorite-movie-list")
@@ -192,6 +202,9 @@ def test_anything_else_is_what_drf_answers(case, expected, answers, monkeypatch)
         extra["HTTP_IF_NONE_MATCH"] = "*"
     elif case == "an HTML client":
         extra["HTTP_ACCEPT"] = "text/html"
+    elif case == "the database down":
+        cache.delete(user_key(user.pk))
+        monkeypatch.setattr(JWTAuthentication, "get_user", _database_down)
     elif case == "?format=json":
         url += "?format=json"
     elif case == "a miss":
@@ -218,22 +231,27 @@ def test_a_miss_carries_on_without_reading_the_user_again(monkeypatch, answers):
     assert calls == ["get_many", "set"]  # the user and the page in one read; the page stored
 
 
-def test_a_throttled_hit_is_drfs_429_and_counted_once(monkeypatch, answers, throttle_rates):
+def test_a_throttled_hit_is_drfs_429_and_each_request_counted_once(
+    monkeypatch, answers, throttle_rates
+):
     from core.api.user_lists import UserMovieListViewSet
 
-    throttle_rates(favorites_write="1/min")
+    throttle_rates(favorites_write="2/min")
     monkeypatch.setattr(UserMovieListViewSet, "throttle_scope", "favorites_write")
     user = UserFactory()
     _rows(user)
     client = client_for(user)
     url = reverse("favorites:favorite-movie-list")
 
-    first = client.get(url)  # a miss: DRF's dispatch counts it
-    second = client.get(url)  # a hit, throttled: DRF answers the 429
+    first = client.get(url)  # a miss: counted by DRF's dispatch, not before by the early path
+    second = client.get(url)  # a hit: counted early
+    third = client.get(url)  # refused early (a refusal is not counted)
+    monkeypatch.setattr(early_hits, "answer", lambda *args, **kwargs: None)
+    fourth = client.get(url)  # DRF's dispatch alone: refused too
 
-    assert first.status_code == 200
-    assert answers == ["carry on", "carry on"]
-    assert second.status_code == 429 and "Retry-After" in second
+    assert [r.status_code for r in (first, second, third, fourth)] == [200, 200, 429, 429]
+    assert answers == ["carry on", "response", "response"]
+    assert "Retry-After" in third and set(third.headers) == set(fourth.headers)
 
 
 @pytest.mark.redis
@@ -269,6 +287,6 @@ def test_a_hit_the_views_permissions_refuse_is_drfs_403(monkeypatch, answers):
 
     refused = client.get(url)
 
-    assert answers == ["carry on"]
+    assert answers == ["response"]
     assert refused.status_code == 403
     _same(refused, _drf(monkeypatch, client, "get", url))

@@ -5,23 +5,21 @@ the handler and finalizes the response. For a GET of one user's cached page
 (``core.api.pagination.CachedPagesMixin``) the answer is known as soon as authentication has
 read the user and the page together (``core.api.read_ahead``): the stored bytes, or a 304.
 ``answer`` runs DRF's own steps on DRF's own request object, in DRF's order, and answers from
-that read: the renderer is the one DRF's negotiation picks for the request's ``Accept``
-(shortcut for the common values), then DRF's authentication, the view's permissions, the hit
-(``CachedPagesMixin.cached_hit``), the view's throttles, and DRF's ``finalize_response``.
+that read: the renderer DRF's negotiation picks for the request's ``Accept`` (a shortcut for
+the common values), DRF's authentication, the view's permissions, the hit
+(``CachedPagesMixin.cached_hit``), the view's throttles, and DRF's ``finalize_response``. An
+exception in any of them is answered as DRF's dispatch answers one: ``handle_exception``.
 
-Anything else is DRF's dispatch, unchanged: a request authentication refuses is dispatched
-afresh (so DRF answers its error); one it accepted but that is not a hit (a miss, a denial, a
-throttle, another media type) carries on with the same request, so no check runs twice, the
-user is not read again and the page read ahead is still there. Throttles run last, once the
-answer is certain, so a request is never counted twice.
+Anything else is DRF's dispatch, carrying on with the same request: a miss, or a renderer the
+shortcut does not cover. Authentication has run by then (for a miss), so no check runs twice,
+the user is not read again and the page read ahead is still there. Throttles run last, once
+the answer is certain, so a request is never counted twice.
 """
 
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
-from rest_framework.exceptions import APIException
 from rest_framework.negotiation import DefaultContentNegotiation
 from rest_framework.renderers import JSONRenderer
 from rest_framework.request import Request
@@ -36,7 +34,6 @@ if TYPE_CHECKING:
 JSON = "application/json"
 # Accept values for which DRF's negotiation picks the first renderer as JSON, checked without it.
 _JSON_ACCEPTS = (None, "*/*", JSON)
-_REFUSED = (APIException, Http404, PermissionDenied)  # what DRF's exception handler answers
 
 
 def _renderer(view: "APIView", request: Request) -> tuple[Any, str] | None:
@@ -59,7 +56,7 @@ def answer(
     view: "EarlyHitView", request: HttpRequest, *args: Any, **kwargs: Any
 ) -> HttpResponseBase | Request | None:
     """The early answer to ``request``; else the DRF request it authenticated, for DRF's
-    dispatch to carry on with; else None (dispatch afresh)."""
+    dispatch to carry on with; else None (not a GET: DRF's dispatch from the start)."""
     if request.method not in ("GET", "HEAD") or view.versioning_class is not None:
         return None
     # What DRF's dispatch and ``initial`` set up first, as they set it.
@@ -70,24 +67,18 @@ def answer(
     view.format_kwarg = None
     try:
         chosen = _renderer(view, drf_request)
-    except _REFUSED:
-        return drf_request  # DRF negotiates again and answers the 406
-    if chosen is None:
-        return drf_request
-    drf_request.accepted_renderer, drf_request.accepted_media_type = chosen
-    drf_request.version, drf_request.versioning_scheme = None, None
-    try:
+        if chosen is None:
+            return drf_request  # another renderer: DRF's dispatch negotiates
+        drf_request.accepted_renderer, drf_request.accepted_media_type = chosen
+        drf_request.version, drf_request.versioning_scheme = None, None
         drf_request.user  # noqa: B018 (DRF's authentication: reads the user, and the page)
-    except _REFUSED:
-        return None
-    try:
         view.check_permissions(drf_request)
         response = view.cached_hit(drf_request)
         if response is None:
-            return drf_request
+            return drf_request  # a miss: DRF's dispatch carries on, authenticated
         view.check_throttles(drf_request)
-    except _REFUSED:
-        return drf_request
+    except Exception as exc:
+        response = view.handle_exception(exc)
     # DRF finalizes any HttpResponse (its stubs say Response): the Allow and Vary headers.
     finalized: HttpResponseBase = view.finalize_response(drf_request, response, *args, **kwargs)  # type: ignore[arg-type]
     return finalized

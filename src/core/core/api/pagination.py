@@ -212,7 +212,7 @@ class CachedPagesMixin(_ViewBase):
 
     def initialize_request(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Request:
         early, self._early_request = self._early_request, None
-        return early or super().initialize_request(request, *args, **kwargs)
+        return early if early is not None else super().initialize_request(request, *args, **kwargs)
 
     def user_pages(self, user_id: Any) -> PageCache:
         raise NotImplementedError
