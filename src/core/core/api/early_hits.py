@@ -77,7 +77,7 @@ def answer(
         if response is None:
             return drf_request  # a miss: DRF's dispatch carries on, authenticated
         view.check_throttles(drf_request)
-    except Exception as exc:
+    except Exception as exc:  # as DRF's dispatch: what the handler does not answer, it re-raises
         response = view.handle_exception(exc)
     # DRF finalizes any HttpResponse (its stubs say Response): the Allow and Vary headers.
     finalized: HttpResponseBase = view.finalize_response(drf_request, response, *args, **kwargs)  # type: ignore[arg-type]
