@@ -217,12 +217,17 @@ class CachedPagesMixin(_ViewBase):
     def user_pages(self, user_id: Any) -> PageCache:
         raise NotImplementedError
 
+    def _serves_cached_pages(self) -> bool:
+        """This request's action is a ``cached_page_response`` of pages."""
+        action = getattr(self, "action", None)
+        return action in self.read_ahead_actions and self.paginator is not None
+
     def read_ahead(self, request: Request, user_id: object) -> read_ahead.Plan | None:
-        if getattr(self, "action", None) not in self.read_ahead_actions:
+        if not self._serves_cached_pages():
             return None
         pages = self.user_pages(user_id)
         plan = getattr(pages, "plan", None)  # a PlannedPageCache (not isinstance: ~50 us)
-        if plan is None or self.paginator is None:
+        if plan is None:
             return None
         try:
             _, _, key = _page_request(request, self.paginator, pages)
@@ -234,7 +239,7 @@ class CachedPagesMixin(_ViewBase):
     def cached_hit(self, request: Request) -> HttpResponse | None:
         """The answer to this GET from what authentication read ahead alone, else None
         (``cached_page_hit``); for ``core.api.early_hits``."""
-        if getattr(self, "action", None) not in self.read_ahead_actions or self.paginator is None:
+        if not self._serves_cached_pages():
             return None
         return cached_page_hit(request, self.paginator, self.user_pages(request.user.pk))
 
