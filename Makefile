@@ -3,14 +3,16 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
-APPS := core accounts catalog favorites watchlist ratings recommendations tmdb project
-# The distributions under src/, in dependency order.
-DISTS := core tmdb catalog favorites watchlist ratings recommendations accounts
+# The apps are the distributions under src/ (src/<app>/pyproject.toml) and the test suites the
+# folders of tests/ (tests/<suite>/__init__.py): one list each, read by the Dockerfile, the wheel
+# check, .ci/run and the GitHub workflow (`make suites`) too. Adding an app adds no line here.
+DISTS := $(patsubst src/%/pyproject.toml,%,$(wildcard src/*/pyproject.toml))
+APPS := $(patsubst tests/%/__init__.py,%,$(wildcard tests/*/__init__.py))
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
 .DEFAULT_GOAL := help
-.PHONY: help run test $(addprefix test-,$(APPS)) test-typescript lint lint-schema check-wheels lock audit fuzz format schema superuser clean
+.PHONY: help run test $(addprefix test-,$(APPS)) test-typescript lint lint-schema check-wheels check-image suites lock audit fuzz format schema superuser clean
 
 help:  ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-16s %s\n", $$1, $$2}'
@@ -53,12 +55,19 @@ $(NPM_STAMP): $(TS_CLIENT)/package-lock.json | $(BIN)/python
 	cd $(TS_CLIENT) && npm ci --no-audit --no-fund
 	$(BIN)/python -c "import hashlib, sys; print(hashlib.sha256(open(sys.argv[1], 'rb').read()).hexdigest())" $< > $@
 
-run: $(VENV)/.prod  ## Migrate and serve the API on http://127.0.0.1:8000 (Swagger UI at /api/docs/)
+# Beside the development server, a Celery worker with beat embedded: what a request queues
+# (e-mails, a movie's missing details) runs there, never inside the request. Its broker needs
+# nothing installed (the filesystem transport under var/celery/, config/settings/base.py; Redis
+# when REDIS_URL or CELERY_BROKER_URL is set). Both stop together (Ctrl-C).
+CELERY := DJANGO_SETTINGS_MODULE=config.settings.dev $(BIN)/celery -A config
+run: $(VENV)/.prod  ## Migrate and serve the API on http://127.0.0.1:8000 (Swagger UI at /api/docs/), with a worker
 	$(MANAGE) migrate --noinput
 	$(MANAGE) collectstatic --noinput --verbosity 0
 	$(MANAGE) load_demo_catalog --if-empty
 	$(MANAGE) build_recommendations --if-stale
-	$(MANAGE) runserver $(HOST):$(PORT)
+	@$(CELERY) worker --beat --pool threads --concurrency 2 --loglevel INFO & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null; wait $$worker' EXIT INT TERM; \
+	  $(MANAGE) runserver $(HOST):$(PORT)
 
 test: $(VENV)/.dev  ## Run every test suite
 	$(BIN)/pytest
@@ -82,6 +91,18 @@ lint: $(VENV)/.dev lint-schema  ## ruff, import contracts, mypy, schema validati
 # `APP=catalog` checks one app (and builds the wheels it needs).
 check-wheels: $(VENV)/.prod  ## Each app's wheel alone in a fresh venv: migrate, its URLs answer
 	$(BIN)/python scripts/check_app_wheels.py $(APP)
+
+# The production image without a Docker engine: the Dockerfile's own steps replayed in a fresh
+# venv (pip from the lock's wheelhouse, as check-wheels keeps it), then its CMD and compose's
+# migrate, worker and beat on the local PostgreSQL and Redis (scripts/ensure-services.sh starts
+# them), driven through health, the movie list, register, login and a favorite.
+check-image: $(VENV)/.dev  ## Replay the Dockerfile in a fresh venv, serve its CMD (prod settings), drive it
+	@bash scripts/ensure-services.sh
+	$(BIN)/python scripts/check_image.py
+
+# The test suites as JSON, for the GitHub workflow's matrix.
+suites:
+	@echo '[$(foreach s,$(APPS),"$(s)",)]' | sed 's/,]/]/'
 
 # The locks, written by uv (pinned in dev.in) from the *.in files: every package, transitive ones
 # included, at one version with the sha256 of each of its files on PyPI, for Python 3.11+ on any
@@ -143,7 +164,7 @@ clean:  ## Remove the virtualenv and caches
 BENCH_MOVIES ?= 1000000
 BENCH_ENV = BENCH_MOVIES=$(BENCH_MOVIES)
 WRK = @command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
-.PHONY: bench bench-workers bench-scale bench-seed bench-inprocess bench-catalog bench-favorites bench-recommendations bench-services
+.PHONY: bench bench-db-hang bench-workers bench-scale bench-seed bench-inprocess bench-catalog bench-favorites bench-recommendations bench-matching bench-imports bench-services
 
 bench-services:  ## Start PostgreSQL and Redis for the benchmarks unless they run
 	@bash scripts/ensure-services.sh
@@ -163,6 +184,9 @@ bench-workers: $(VENV)/.dev bench-services  ## Load test: sync vs gthread worker
 	  $(BIN)/python -m bench.load run --scenarios $(WORKER_SCENARIOS) --output bench/results/load_sync
 	BENCH_LOAD_WORKERS=2 BENCH_LOAD_THREADS=4 BENCH_LOAD_NGINX=$(WORKER_SCENARIOS) \
 	  $(BIN)/python -m bench.load run --scenarios $(WORKER_SCENARIOS) --output bench/results/load_gthread
+
+bench-db-hang: $(VENV)/.dev bench-services  ## PostgreSQL hung 40 s under load: 503s, cached reads, workers, writes kept
+	$(BIN)/python -m bench.db_hang
 
 bench-scale: $(VENV)/.dev bench-services  ## Load test of list/favorites at 1x, 10x and 100x data
 	$(WRK)
@@ -184,3 +208,9 @@ bench-favorites: $(VENV)/.dev bench-services  ## Benchmark favorites list (cache
 
 bench-recommendations: $(VENV)/.dev bench-services  ## Benchmark the neighbour-table build and /api/recommendations/
 	$(BIN)/python -m bench.recommendations
+
+bench-matching: $(VENV)/.dev  ## Film matching of imports: 5,000 Letterboxd rows against the demo catalog (SQLite)
+	$(BIN)/python -m bench.matching
+
+bench-imports: $(VENV)/.dev bench-services  ## Benchmark a 5,000-film Letterboxd import, its first picks, and ZIP bombs refused
+	$(BIN)/python -m bench.imports

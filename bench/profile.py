@@ -2,8 +2,10 @@
 profiles N misses of one endpoint in process with pyinstrument (the Django test client, the
 load benchmark's database, local-memory cache: no network in the profile), printing the call
 tree (``--redis URL``: with the Redis cache, as deployed). Scenarios: movies_deep,
-movies_filtered, movie_detail, favorites_miss, similar (misses), favorites_hit (one cached
-page, again and again), favorites_304 (its 304) and ceiling (the load benchmark's DRF ceiling).
+movies_filtered, movie_detail, favorites_miss, similar (misses), favorites_hit and
+recommendations_hit (one cached page, again and again), favorites_304 (its 304), ceiling
+(the load benchmark's DRF ceiling) and stack (its plain Django view: the middleware stack
+alone).
 ``--cpu`` prints the CPU time per request instead (``time.process_time``, the best of 5
 batches of N): in process, without gunicorn's share, what a change to a hit saves.
 
@@ -23,8 +25,9 @@ from bench import common
 DATABASE = os.environ.get("BENCH_LOAD_DATABASE", "movies_bench_load")
 SCENARIOS = (
     "movies_deep", "movies_filtered", "movie_detail", "favorites_miss", "favorites_hit",
-    "favorites_304", "similar", "ceiling",
+    "favorites_304", "recommendations_hit", "similar", "ceiling", "stack",
 )  # fmt: skip
+AUTHENTICATED = ("favorites_miss", "favorites_hit", "favorites_304", "recommendations_hit")
 
 
 def main() -> None:
@@ -49,7 +52,7 @@ def _run(args: argparse.Namespace) -> None:
     from pyinstrument import Profiler
     from rest_framework_simplejwt.tokens import AccessToken
 
-    from bench.load import CEILING_PATH
+    from bench.load import CEILING_PATH, STACK_PATH
     from catalog.models import Movie
 
     rng = random.Random(1)  # noqa: S311 (synthetic requests)
@@ -57,7 +60,7 @@ def _run(args: argparse.Namespace) -> None:
     client = Client()
     user = get_user_model().objects.order_by("pk").first()
     headers = {}
-    if args.scenario.startswith("favorites") and user is not None:
+    if args.scenario in AUTHENTICATED and user is not None:
         token = AccessToken.for_user(user)
         token["ver"] = user.token_version
         headers = {"HTTP_AUTHORIZATION": f"Bearer {token}"}
@@ -70,8 +73,10 @@ def _run(args: argparse.Namespace) -> None:
             "favorites_miss": f"/api/favorite-movies/?page_size={20 + i % 50}",
             "favorites_hit": "/api/favorite-movies/",  # a hit: where a cached page goes
             "favorites_304": "/api/favorite-movies/",
+            "recommendations_hit": "/api/recommendations/",
             "similar": f"/api/movies/{rng.randint(1, top)}/similar/",
             "ceiling": CEILING_PATH,
+            "stack": STACK_PATH,
         }[args.scenario]
 
     first = client.get(path(0), **headers)  # imports, connections, counts: not the steady state

@@ -175,10 +175,10 @@ def _vacuum_analyze(tables: list[str]) -> None:
 # Per row: r[1..3] title words, r[4..5] title length, r[6..7] release date, r[8] vote count,
 # r[9..11] vote average, r[12] popularity, r[13] runtime, r[14] details synced.
 MOVIES_SQL = """
-INSERT INTO catalog_movie (id, tmdb_id, title, overview, release_date, release_year,
+INSERT INTO catalog_movie (id, tmdb_id, imdb_id, title, overview, release_date, release_year,
     poster_path, backdrop_path, runtime, vote_average, vote_count, popularity, adult,
     details_synced_at, created_at, updated_at)
-SELECT g, g, title, title || ': ' || (%(overviews)s::text[])[1 + g %% 8],
+SELECT g, g, '', title, title || ': ' || (%(overviews)s::text[])[1 + g %% 8],
     release_date, extract(year FROM release_date)::int,
     '/' || md5(g::text) || '.jpg', '/' || md5((-g)::text) || '.jpg',
     CASE WHEN r[13] < 0.1 THEN NULL ELSE 70 + floor(r[13] * 90)::int END,
@@ -288,15 +288,18 @@ def build_recommendations(*, movies: int, favorites: int) -> float:
 
 # The columns ``_user_rows`` writes, in order.
 USERS_COPY = (
-    "COPY accounts_user (id, password, is_superuser, username, first_name, last_name, email, "
-    "is_staff, is_active, date_joined, token_version) FROM STDIN"
+    "COPY accounts_user (id, password, is_superuser, username, username_key, first_name, "
+    "last_name, email, is_staff, is_active, date_joined, token_version) FROM STDIN"
 )
 
 
 def _user_rows(users: int) -> str:
+    from accounts.models import fold_username
+
     joined = EPOCH.isoformat()
     return "".join(
-        f"{i}\t!unusable\tf\t{name}\t\t\t{name}@example.com\tf\tt\t{joined}\t0\n"
+        f"{i}\t!unusable\tf\t{name}\t{fold_username(name)}\t\t\t{name}@example.com\tf\tt\t"
+        f"{joined}\t0\n"
         for i, name in ((i, USERNAME.format(i)) for i in range(1, users + 1))
     )
 

@@ -13,7 +13,8 @@ from drf_spectacular.views import (
 )
 
 from core.api import routing
-from core.api.health import HealthView
+from core.api.health import LiveView, ReadyView
+from core.metrics import metrics_view
 
 # Content-Security-Policy: every answer gets the strict default (CONTENT_SECURITY_POLICY); the
 # HTML pages, the docs and the admin, get a whole policy of their own (config/settings/base.py).
@@ -31,12 +32,19 @@ def with_policy(
     return patterns
 
 
-# The apps' URLs, each app's only while it is installed (watchlist and ratings may be left out).
-APP_URLS = ["accounts", "catalog", "favorites", "watchlist", "ratings", "recommendations"]
+# The apps' URLs, each app's only while it is installed (watchlist, ratings, history and imports
+# may be left out).
+APP_URLS = [
+    "accounts", "catalog", "favorites", "watchlist", "ratings", "history", "recommendations",
+    "imports",
+]  # fmt: skip
 
 api_patterns: list[URLPattern | URLResolver] = [
     *(path("", include(f"{app}.urls")) for app in APP_URLS if apps.is_installed(app)),
-    path("health/", HealthView.as_view(), name="health"),
+    # The probes (core.api.health); the old path is the readiness probe.
+    path("health/", ReadyView.as_view(), name="health"),
+    path("health/live/", LiveView.as_view(), name="health-live"),
+    path("health/ready/", ReadyView.as_view(), name="health-ready"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     # The split view serves Swagger UI's init script as a file (?script), so no inline script.
     path(
@@ -68,6 +76,8 @@ urlpatterns = [
         ),
     ),
     path("api/", include(api_patterns)),
+    # Prometheus's conventional path, outside the API (core.metrics; nginx refuses it).
+    path("metrics", metrics_view, name="metrics"),
     # Last: /api/<route> without its slash is served as /api/<route>/; anything else is a 404.
     re_path(r"^api/.*[^/]$", routing.slashless),
     re_path(r"^api/", routing.not_found),

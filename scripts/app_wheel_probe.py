@@ -173,9 +173,11 @@ def probe_user() -> str:
 
 
 def check_core_plain() -> None:
-    """movies-core without its extras: everything but core.api and core.redis imports without
-    DRF and django-redis."""
-    import_all("core", skip=("core.api", "core.redis"))
+    """movies-core without its extras: everything imports but the modules of an extra (core.api:
+    [api], core.redis: [redis], core.jobs and core.task_signals: [jobs], core.postgres:
+    [postgres])."""
+    extras = ("core.api", "core.redis", "core.jobs", "core.task_signals", "core.postgres")
+    import_all("core", skip=extras)
     expect(
         importlib.util.find_spec("rest_framework") is None,
         "movies-core without [api] installed djangorestframework",
@@ -274,6 +276,45 @@ def check_ratings() -> None:
     expect(page["count"] == 1, f"after one PUT: {page}")
     movie = call("get", f"/api/movies/{movie_id}/", expect_status=(200,))
     expect(movie.get("rating_count") == 1, f"detail without the site's rating: {movie}")
+
+
+def check_history() -> None:
+    import_all("history")
+    call("get", "/api/history/", expect_status=(401, 403))
+    auth = probe_user()
+    movie_id = some_movie_id()
+    body = {"movie_id": movie_id, "watched_on": "2999-01-01"}
+    call("post", "/api/history/", data=body, auth=auth, expect_status=(400,))
+    body = {"movie_id": movie_id, "watched_on": "2024-05-01", "rewatch": True}
+    call("post", "/api/history/", data=body, auth=auth, expect_status=(201,))
+    page = call("get", "/api/history/", auth=auth, expect_status=(200,))
+    expect(page["count"] == 1, f"after one POST: {page}")
+
+
+def check_imports() -> None:
+    """Alone, with no app to write to (IMPORTS["TARGETS"] empty): an upload is taken (202),
+    run (Celery eager here), and its row counted as skipped for the missing app."""
+    from celery import current_app
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.test import Client
+
+    import_all("imports")
+    current_app.conf.task_always_eager = True
+    call("get", "/api/imports/", expect_status=(401, 403))
+    auth = probe_user()
+    csv = (
+        b"TMDb ID,IMDb ID,Type,Name,Release Date,Your Rating,Date Rated\n862,,movie,Toy Story,,9,\n"
+    )
+    client = Client(headers={"Authorization": auth})
+    response = client.post("/api/imports/", {"file": SimpleUploadedFile("ratings.csv", csv)})
+    expect(
+        response.status_code == 202,
+        f"POST /api/imports/: {response.status_code} {response.content[:300]}",
+    )
+    print("  POST /api/imports/ -> 202")
+    job = call("get", f"/api/imports/{response.json()['id']}/", auth=auth, expect_status=(200,))
+    expect(job["status"] == "done", f"the import did not run: {job}")
+    expect(job["counts"]["skipped"] == {"no ratings app": 1}, f"counts: {job['counts']}")
 
 
 def check_recommendations() -> None:

@@ -3,12 +3,13 @@
     python scripts/build_demo_catalog.py ../shared/data/movielens-small src/catalog/catalog/demo \
         --tmdb ../shared/data/tmdb-movies-dataset --prior src/recommendations/recommendations/prior
 
-Writes movies.csv (tmdb_id, title, year, genre_ids, release_date, overview, poster_path, runtime,
-vote_average, vote_count, popularity) and genres.csv (TMDB's genre ids and names), and copies the
-datasets' README/SOURCE notes (their licenses) next to them. The movies are MovieLens'; the TMDB
-metadata file (--tmdb, its movies.csv; see its SOURCE.txt) is joined on the TMDB id. A movie the
-TMDB file lacks keeps MovieLens' title, year and genres and empty metadata. --prior also writes the
-recommendations' community prior: MovieLens' ratings >= 4 as (user, TMDB id) co-favorites.
+Writes movies.csv (tmdb_id, imdb_id, title, year, genre_ids, release_date, overview, poster_path,
+runtime, vote_average, vote_count, popularity) and genres.csv (TMDB's genre ids and names), and
+copies the datasets' README/SOURCE notes (their licenses) next to them. The movies and their IMDb
+ids are MovieLens' (links.csv: "tt" and its digits); the TMDB metadata file (--tmdb, its
+movies.csv; see its SOURCE.txt) is joined on the TMDB id. A movie the TMDB file lacks keeps
+MovieLens' title, year and genres and empty metadata. --prior also writes the recommendations'
+community prior: MovieLens' ratings >= 4 as (user, TMDB id) co-favorites.
 
 Nothing is invented:
   * a MovieLens genre without a TMDB counterpart (IMAX, Film-Noir) is dropped, a missing year
@@ -62,7 +63,7 @@ def split_title(raw: str) -> tuple[str, int | None]:
 
 OVERVIEW_PLACEHOLDERS = {"No overview found.", "No Overview", "No overview yet."}
 COLUMNS = [
-    "tmdb_id", "title", "year", "genre_ids", "release_date", "overview", "poster_path",
+    "tmdb_id", "imdb_id", "title", "year", "genre_ids", "release_date", "overview", "poster_path",
     "runtime", "vote_average", "vote_count", "popularity",
 ]  # fmt: skip
 
@@ -97,10 +98,13 @@ def build(source: Path, target: Path, tmdb: Path | None = None) -> tuple[int, in
     metadata = read_tmdb(tmdb)
     matched = 0
     links = {}
+    imdb = {}
     with (source / "links.csv").open(newline="") as f:
         for row in csv.DictReader(f):
             if row["tmdbId"].strip():
                 links[row["movieId"]] = int(row["tmdbId"])
+            if row["imdbId"].strip():
+                imdb[row["movieId"]] = f"tt{row['imdbId'].strip()}"
     seen: set[int] = set()
     rows = []
     skipped = 0
@@ -117,6 +121,7 @@ def build(source: Path, target: Path, tmdb: Path | None = None) -> tuple[int, in
             )
             out = dict.fromkeys(COLUMNS, "")
             out.update(tmdb_id=str(tmdb_id), title=title, year=str(year or ""))
+            out["imdb_id"] = imdb.get(row["movieId"], "")
             out["genre_ids"] = " ".join(map(str, genre_ids))
             meta = metadata.get(tmdb_id)
             if meta:

@@ -101,7 +101,8 @@ def rest_framework(*, filters: bool = False, auth: str = "", scopes: tuple[str, 
         "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
         "EXCEPTION_HANDLER": "core.api.exceptions.api_exception_handler",
         "DEFAULT_THROTTLE_CLASSES": ["core.api.throttling.ScopedSettingsRateThrottle"],
-        "DEFAULT_THROTTLE_RATES": {scope: "1000/min" for scope in ("anon", *scopes)},
+        # anon and user: the uncached reads of anonymous clients and of accounts (the catalog's).
+        "DEFAULT_THROTTLE_RATES": {scope: "1000/min" for scope in ("anon", "user", *scopes)},
     }
     if filters:
         settings["DEFAULT_FILTER_BACKENDS"] = ["django_filters.rest_framework.DjangoFilterBackend"]
@@ -128,11 +129,11 @@ CHECKS: dict[str, list[Stage]] = {
     "core": [
         Stage("movies-core", [], probe="core-plain", error_handlers=False),
         Stage(
-            "movies-core[api,redis]",
+            "movies-core[api,redis,jobs,postgres]",
             [*CONTRIB, "rest_framework"],
             probe="core",
             settings={"REST_FRAMEWORK": rest_framework()},
-            views={"health/": "core.api.health.HealthView"},
+            views={"health/": "core.api.health.ReadyView"},
         ),
     ],
     "tmdb": [
@@ -188,6 +189,32 @@ CHECKS: dict[str, list[Stage]] = {
             commands=[["load_demo_catalog"]],
         )
     ],
+    "history": [
+        Stage(
+            "movies-history",
+            [*CATALOG_APPS, "history"],
+            probe="history",
+            settings={
+                "REST_FRAMEWORK": rest_framework(filters=True, scopes=("history_write",)),
+                "TMDB": TMDB,
+            },
+            includes=["catalog.urls", "history.urls"],
+            commands=[["load_demo_catalog"]],
+        )
+    ],
+    "imports": [
+        Stage(
+            "movies-imports",
+            [*CATALOG_APPS, "imports"],
+            probe="imports",
+            settings={
+                "REST_FRAMEWORK": rest_framework(filters=True, scopes=("imports",)),
+                "TMDB": TMDB,
+            },
+            includes=["catalog.urls", "imports.urls"],
+            commands=[["load_demo_catalog"]],
+        )
+    ],
     "recommendations": [
         Stage(
             "movies-recommendations",
@@ -214,11 +241,20 @@ CHECKS: dict[str, list[Stage]] = {
                 *ADMIN,
                 "rest_framework",
                 "rest_framework_simplejwt.token_blacklist",
+                "axes",
                 "accounts",
             ],
             probe="accounts",
             settings={
                 "AUTH_USER_MODEL": "accounts.User",
+                # The lockout (accounts.lockout) is django-axes' handler: axes' backend first.
+                "AUTHENTICATION_BACKENDS": [
+                    "axes.backends.AxesStandaloneBackend",
+                    "django.contrib.auth.backends.ModelBackend",
+                ],
+                "MIDDLEWARE": [*ADMIN_SETTINGS["MIDDLEWARE"], "axes.middleware.AxesMiddleware"],
+                "AXES_HANDLER": "accounts.lockout.AccountResetHandler",
+                "AXES_USERNAME_CALLABLE": "accounts.lockout.username",
                 "REST_FRAMEWORK": rest_framework(
                     auth="accounts.authentication.JWTCookieAuthentication",
                     scopes=("token", "refresh", "register"),
@@ -239,6 +275,8 @@ ORDER = [
     "favorites",
     "watchlist",
     "ratings",
+    "history",
+    "imports",
     "catalog",
     "accounts",
     "core",

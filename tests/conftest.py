@@ -10,6 +10,7 @@ from django.core.cache import cache
 from rest_framework.test import APIClient
 
 from accounts.tokens import SessionRefreshToken
+from core import versioned_cache
 from core.api import throttling
 from tests.accounts.factories import UserFactory
 
@@ -17,9 +18,15 @@ from tests.accounts.factories import UserFactory
 # the suites without it): not collected then.
 NEEDS = {
     "watchlist": ["watchlist", "recommendations/test_signals.py", "project/test_idor_signals.py",
-                  "project/test_account_states.py", "project/test_account_data_signals.py"],
+                  "project/test_account_states.py", "project/test_account_data_signals.py",
+                  "imports"],
     "ratings": ["ratings", "recommendations/test_signals.py", "project/test_idor_signals.py",
-                "project/test_account_states.py", "project/test_account_data_signals.py"],
+                "project/test_account_states.py", "project/test_account_data_signals.py",
+                "history/test_letterboxd.py", "imports"],
+    "history": ["history", "project/test_account_states.py",
+                "project/test_account_data_signals.py", "project/test_idor_signals.py",
+                "imports"],
+    "imports": ["imports"],
 }  # fmt: skip
 HERE = Path(__file__).parent
 
@@ -59,6 +66,11 @@ def client_for(user) -> APIClient:
         HTTP_AUTHORIZATION=f"Bearer {SessionRefreshToken.for_user(user).access_token}"
     )
     return client
+
+
+def read_page(pages, key: str | None):
+    """What a read of the cached page ``key`` of ``pages`` (a ``PageCache``) finds now."""
+    return pages.found(versioned_cache.read_many([pages.page_read(key)])[0])
 
 
 @pytest.fixture
@@ -110,3 +122,13 @@ def redis_commands(monkeypatch) -> list[str]:
 
     monkeypatch.setattr(redis.Redis, "execute_command", counting)
     return sent
+
+
+@pytest.fixture
+def celery_worker(transactional_db, tmp_path):
+    """A real Celery worker on a real broker while the test runs (tests/celery_worker.py); the
+    database is committed (the worker's thread reads what the test's requests wrote)."""
+    from tests.celery_worker import celery_worker
+
+    with celery_worker(tmp_path) as worker:
+        yield worker

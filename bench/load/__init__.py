@@ -11,3 +11,7 @@ See docs/performance.md.
 CEILING_PATH = "/api/bench/ceiling/"
 # The same with a body the size of a favorites page.
 CEILING_PAGE_PATH = "/api/bench/ceiling-page/"
+# A plain Django view's constant JSON through our stack (bench.load.views.django_ceiling).
+STACK_PATH = "/api/bench/django/"
+# Every ceiling's body.
+PAYLOAD = {"status": "ok", "service": "movie-recommendation"}

@@ -30,6 +30,15 @@ QUIET_BUDGET_SECONDS = float(os.environ.get("BENCH_LOAD_QUIET_BUDGET", "60"))
 # workers (sync workers close each connection, so none for them).
 NGINX_SCENARIOS = os.environ.get("BENCH_LOAD_NGINX", ",".join(NGINX_KEYS))
 NGINX_KEEPALIVE = int(os.environ.get("BENCH_LOAD_NGINX_KEEPALIVE", "32"))
+# Servers of their own (Scenario.server): the bare WSGI callable, and a stock Django project
+# (Django's default middleware only) serving the same constant JSON as STACK_PATH through ours.
+STANDALONE = {
+    "bare": ("bench.load.bare:application", {}),
+    "stock": (
+        "django.core.wsgi:get_wsgi_application()",
+        {"DJANGO_SETTINGS_MODULE": "bench.load.stock"},
+    ),
+}
 
 
 @dataclass
@@ -143,11 +152,12 @@ def run(config: RunConfig) -> RunResult:
         )
         for number, scenario in enumerate(selected, 1):
             print(f"load: {scenario.name} ({number}/{len(selected)})", file=sys.stderr)
-            if scenario.server == "bare":
+            if scenario.server in STANDALONE:
+                app, app_env = STANDALONE[scenario.server]
                 with server.gunicorn(
-                    "bench.load.bare:application", env, health_path="/", log_dir=logs
-                ) as bare:
-                    result.rows += _scenario(scenario, bare, context, config)
+                    app, {**env, **app_env}, health_path="/", log_dir=logs
+                ) as standalone:
+                    result.rows += _scenario(scenario, standalone, context, config)
             else:
                 result.rows += _scenario(scenario, api, context, config)
         edge = [BY_KEY[k] for k in NGINX_SCENARIOS.split(",") if k and k in config.scenarios]

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from bench import seed as bench_seed
-from bench.load import CEILING_PAGE_PATH, CEILING_PATH, data
+from bench.load import CEILING_PAGE_PATH, CEILING_PATH, STACK_PATH, data
 from bench.load.wrk import Request
 
 HOT_USERS = 256  # users whose favorites page is cached
@@ -73,7 +73,7 @@ class Scenario:
     group: str  # ceiling, movies, favorites, watchlist, writes, auth, recommendations
     build: Callable[[Context, int], list[Request]]  # (context, connections) -> requests
     read: bool = True  # a read scenario (the p99 target applies)
-    server: str = "api"  # or "bare"
+    server: str = "api"  # or "bare" (bench.load.bare), "stock" (bench.load.stock)
     mode: str = "cycle"  # see wrk.lua
     prepare: Callable[[Context], None] | None = None  # before each measured run
     cleanup: Callable[[Context], None] | None = None  # after each run, warm-up included
@@ -112,6 +112,10 @@ def _ceiling_page(ctx: Context, connections: int) -> list[Request]:
 
 def _bare(ctx: Context, connections: int) -> list[Request]:
     return [Request("GET", "/")] * connections
+
+
+def _stack(ctx: Context, connections: int) -> list[Request]:
+    return [Request("GET", STACK_PATH)] * connections
 
 
 # Movies.
@@ -333,6 +337,8 @@ SCENARIOS = [
         notes="a favorites page's size: what the body alone costs",
     ),
     Scenario("bare", "ceiling: bare WSGI, no Django", "ceiling", _bare, server="bare"),
+    Scenario("stack", "ceiling: Django view, our stack", "ceiling", _stack),
+    Scenario("stock", "ceiling: Django view, stock Django", "ceiling", _bare, server="stock"),
     Scenario("movies_p1", "movies page 1 (cached)", "movies", _movies_p1, prepare=_warm_movies_p1),
     Scenario(
         "movies_deep",

@@ -25,8 +25,9 @@ GUNICORN_CONFIG = ROOT / "config" / "gunicorn.py"
 # Production's workers and threads (config/gunicorn.py) unless overridden here.
 WORKERS = int(os.environ.get("BENCH_LOAD_WORKERS", production.workers))
 THREADS = int(os.environ.get("BENCH_LOAD_THREADS", production.threads))
-# Production logs every request (to stdout); so do we, to a file.
-ACCESS_LOG = os.environ.get("BENCH_LOAD_ACCESS_LOG", "1") != "0"
+# gunicorn's access log as production has it (config/gunicorn.py: none unless
+# GUNICORN_ACCESS_LOG), to a file when on; BENCH_LOAD_ACCESS_LOG=1 or 0 decides instead.
+ACCESS_LOG = os.environ.get("BENCH_LOAD_ACCESS_LOG", "1" if production.accesslog else "0") != "0"
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
@@ -300,7 +301,7 @@ def nginx(upstream: Server, *, log_dir: Path, keepalive: int = 0) -> Iterator[Se
         "http {",
         f"    include {mime};" if mime.exists() else "",
         "    default_type application/octet-stream;",
-        "    access_log off;",  # gunicorn logs every request it serves, as in production
+        "    access_log off;",  # production's nginx logs each request; here, the app is measured
         *(f"    {k}_temp_path {home / 'temp' / k};" for k in ("client_body", "proxy")),
         *(f"    {k}_temp_path {home / 'temp' / k};" for k in ("fastcgi", "uwsgi", "scgi")),
         f"    {pool}",

@@ -1,11 +1,19 @@
-"""The middleware-stack ceilings: DRF views with no authentication, no throttle, no database."""
+"""The middleware-stack ceilings: a plain Django view and DRF views with no authentication, no
+throttle, no database."""
 
+from django.http import HttpRequest, JsonResponse
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-PAYLOAD = {"status": "ok", "service": "movie-recommendation"}
+from bench.load import PAYLOAD
+
+
+def django_ceiling(request: HttpRequest) -> JsonResponse:
+    """A constant JSON body from a plain Django view: our middleware stack's own cost, beside
+    the same view in a stock Django project (``bench.load.stock``)."""
+    return JsonResponse(PAYLOAD)
 
 
 class CeilingView(APIView):

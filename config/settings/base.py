@@ -5,6 +5,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import environ
+from celery.schedules import crontab
 from csp.constants import NONCE, NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -33,19 +34,25 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "axes",
+    "django_celery_results",
     "accounts",
     "tmdb",
     "catalog",
     "favorites",
     "watchlist",
     "ratings",
+    "history",
     "recommendations",
+    "imports",
 ]
 
 MIDDLEWARE = [
+    # First: the request's id for every line logged, the access line and the request's metrics.
+    "core.access.AccessMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    # Before whitenoise: the static files it answers get the strict policy too.
-    "csp.middleware.CSPMiddleware",
+    # Before whitenoise: the static files it answers get the strict policy too. django-csp's,
+    # with the settings' policy built once (config/csp.py).
+    "config.csp.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "corsheaders.middleware.CorsMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -57,6 +64,10 @@ MIDDLEWARE = [
     # Last: turns a login refused for a locked-out account or address into its 429.
     "axes.middleware.AxesMiddleware",
 ]
+
+# The admin's messages in the session it has anyway: Django's default (FallbackStorage) also
+# builds a cookie signer on every request, API requests included.
+MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -84,6 +95,12 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"] != "django.db.backends.sqlite3":
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("DJANGO_CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # libpq's bound on a blocking connect (batch jobs, commands); the web processes bound every
+    # wait, connecting included, with core.postgres.
+    DATABASES["default"]["OPTIONS"] = {
+        "connect_timeout": env.int("DATABASE_CONNECT_TIMEOUT", default=3),
+        **DATABASES["default"].get("OPTIONS", {}),
+    }
 else:
     # Concurrent writers (several workers) wait for each other: a transaction takes the write
     # lock when it begins, rather than failing at once ("database is locked") when a read in it
@@ -94,6 +111,10 @@ else:
         **DATABASES["default"].get("OPTIONS", {}),
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+# The web processes' bound on each wait for PostgreSQL, and how long they then fail fast
+# (core.postgres): a hung database costs a request DATABASE_TIMEOUT seconds at most.
+DATABASE_TIMEOUT = env.float("DATABASE_TIMEOUT", default=3.0)
+DATABASE_BREAKER_RESET_SECONDS = env.float("DATABASE_BREAKER_RESET_SECONDS", default=5.0)
 
 # Cache: REDIS_URL selects django-redis; without it, Django's local-memory cache.
 REDIS_URL = env("REDIS_URL", default="")
@@ -216,9 +237,15 @@ REST_FRAMEWORK = {
         "favorites_write": env("THROTTLE_FAVORITES_WRITE_RATE", default="120/min"),
         "watchlist_write": env("THROTTLE_WATCHLIST_WRITE_RATE", default="120/min"),
         "ratings_write": env("THROTTLE_RATINGS_WRITE_RATE", default="120/min"),
+        "history_write": env("THROTTLE_HISTORY_WRITE_RATE", default="120/min"),
         "recommendations_write": env("THROTTLE_RECOMMENDATIONS_WRITE_RATE", default="120/min"),
-        # Anonymous clients' reads the cache does not answer, per address (throttle_uncached).
+        # Uploads (and removals) of imports, per account: each runs a worker for a while.
+        "imports": env("THROTTLE_IMPORTS_RATE", default="10/hour"),
+        # Reads the cache does not answer (searches, deep pages, details, similar movies,
+        # recommendations; core.api.throttling.UncachedReadThrottles): anonymous clients per
+        # address, authenticated ones per account.
         "anon": env("THROTTLE_ANON_RATE", default="1200/min"),
+        "user": env("THROTTLE_USER_RATE", default="1200/min"),
     },
     "NUM_PROXIES": env.int("DJANGO_NUM_PROXIES", default=0),
 }
@@ -228,7 +255,8 @@ REST_FRAMEWORK = {
 AXES_FAILURE_LIMIT = env.int("LOGIN_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("LOGIN_LOCKOUT_MINUTES", default=15))
 AXES_LOCKOUT_PARAMETERS = [["username"], ["ip_address"]]
-AXES_RESET_ON_SUCCESS = True
+AXES_RESET_ON_SUCCESS = True  # the account's own failures only (accounts.lockout)
+AXES_HANDLER = "accounts.lockout.AccountResetHandler"
 AXES_USERNAME_CALLABLE = "accounts.lockout.username"
 AXES_LOCKOUT_CALLABLE = "accounts.lockout.lockout_response"
 AXES_CLIENT_IP_CALLABLE = "accounts.lockout.client_ip"
@@ -343,6 +371,8 @@ ACCOUNTS = {
         "favorites": "favorites.selectors.favorites_export",
         "watchlist": "watchlist.selectors.watchlist_export",
         "ratings": "ratings.selectors.ratings_export",
+        "history": "history.selectors.history_export",
+        "imports": "imports.selectors.imports_export",
         "recommendations": "recommendations.selectors.hidden_export",
     },
     # GET /api/account-states/: each app's part of a user's relationship with movies.
@@ -350,6 +380,7 @@ ACCOUNTS = {
         "favorite": "favorites.selectors.favorite_states",
         "watchlist": "watchlist.selectors.watchlist_states",
         "rating": "ratings.selectors.rating_states",
+        "watched": "history.selectors.watched_states",
         "hidden": "recommendations.selectors.hidden_states",
     },
     "PASSWORD_RESET_URL": env(
@@ -362,7 +393,26 @@ ACCOUNTS = {
     "LOGIN_REQUIRES_VERIFIED_EMAIL": env.bool("LOGIN_REQUIRES_VERIFIED_EMAIL", default=False),
 }
 
-CATALOG = {"DETAIL_EXTRAS": ["ratings.serializers.MovieRatingsSerializer"]}
+CATALOG = {
+    "DETAIL_EXTRAS": ["ratings.serializers.MovieRatingsSerializer"],
+    # An empty catalog without a TMDB key gets the bundled demo catalog (docker compose).
+    "LOAD_DEMO_CATALOG": env.bool("LOAD_DEMO_CATALOG", default=False),
+}
+
+# The ratings the Letterboxd export (GET /api/me/export/letterboxd.csv) writes beside the plays.
+HISTORY = {"RATINGS": "ratings.selectors.rating_values"}
+
+# Where each kind of an import's rows goes (the apps' import services); an app left out (not
+# installed) is skipped, and its rows are counted as skipped ("no <kind> app").
+IMPORTS = {
+    "TARGETS": {
+        "plays": "history.services.plays_import",
+        "ratings": "ratings.services.ratings_import",
+        "watchlist": "watchlist.services.watchlist_import",
+        "favorites": "favorites.services.favorites_import",
+    },
+    "MAX_UPLOAD_BYTES": env.int("IMPORT_MAX_UPLOAD_BYTES", default=20 * 1024 * 1024),
+}
 
 # Entries of apps that are not installed are skipped (core.conf.installed_paths). PRIOR_FILE: a
 # community prior of co-favorites for the neighbour build, a user_id,tmdb_id CSV
@@ -371,12 +421,17 @@ CATALOG = {"DETAIL_EXTRAS": ["ratings.serializers.MovieRatingsSerializer"]}
 # non-commercial use only, so a deployment that may use it (or ships its own) opts in here.
 RECOMMENDATIONS: dict[str, object] = {
     "PRIOR_FILE": env("RECOMMENDATIONS_PRIOR_FILE", default="") or None,
-    "BUILD_SIGNALS": ["ratings.selectors.rating_signals"],
+    "BUILD_SIGNALS": ["ratings.selectors.rating_signals", "history.selectors.play_signals"],
     "USER_SIGNALS": [
         "watchlist.selectors.watchlist_signals",
         "ratings.selectors.user_rating_signals",
+        "history.selectors.user_play_signals",
     ],
-    "USER_NAMESPACES": ["watchlist.cache.user_namespace", "ratings.cache.user_namespace"],
+    "USER_NAMESPACES": [
+        "watchlist.cache.user_namespace",
+        "ratings.cache.user_namespace",
+        "history.cache.user_namespace",
+    ],
 }
 
 TMDB = {
@@ -392,14 +447,134 @@ TMDB = {
     ),
     "MAX_RETRIES": env.int("TMDB_MAX_RETRIES", default=4),
     "RATE_LIMIT_PER_SECOND": env.float("TMDB_RATE_LIMIT_PER_SECOND", default=20.0),
+    # Counted in Redis (one budget for every process and machine) when there is one.
+    "RATE_LIMIT_STORAGE": env("TMDB_RATE_LIMIT_STORAGE", default=REDIS_URL or "memory://"),
     "LANGUAGE": env("TMDB_LANGUAGE", default="en-US"),
 }
 
+# Background work: Celery (config/celery.py). The broker is CELERY_BROKER_URL (Redis, or RabbitMQ:
+# amqp://user:password@host:5672//), by default REDIS_URL's Redis; with neither (`make run`) a
+# folder of files (kombu's filesystem transport: nothing to install), which the worker `make run`
+# starts beside the server reads. Nothing slow runs inside a request, there either.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
+if CELERY_BROKER_URL.startswith("filesystem:"):
+    _QUEUE_DIR = str(BASE_DIR / "var" / "celery")
+    CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
+        "data_folder_in": _QUEUE_DIR,
+        "data_folder_out": _QUEUE_DIR,
+        "control_folder": _QUEUE_DIR + "-control",
+        "store_processed": False,
+    }
+    Path(_QUEUE_DIR).mkdir(parents=True, exist_ok=True)
+    Path(_QUEUE_DIR + "-control").mkdir(parents=True, exist_ok=True)
+else:
+    # A hung broker costs a request that queues a task a bounded few seconds (then the task is
+    # logged as lost: core.jobs.delay_on_commit), never a stalled worker.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "socket_timeout": env.float("CELERY_BROKER_TIMEOUT", default=2.0),
+        "socket_connect_timeout": env.float("CELERY_BROKER_TIMEOUT", default=2.0),
+    }
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_TIMEOUT", default=2.0)
+CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 1, "interval_start": 0.2, "interval_step": 0.5}
+# Results are not kept (a task's effect is in the database), but for failures, stored with their
+# traceback and shown in the admin (django-celery-results' "Task results"), and the periodic
+# jobs' runs (their tasks set ignore_result=False). Kept 30 days: beat's daily backend_cleanup.
+CELERY_RESULT_BACKEND = "django-db"
+CELERY_RESULT_EXTENDED = True
+CELERY_RESULT_EXPIRES = timedelta(days=30)
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_STORE_ERRORS_EVEN_IF_IGNORED = True
+# A task is acknowledged once done: one whose worker died is delivered again (the jobs' lock,
+# core.jobs, keeps a second run of a job out meanwhile). One task at a time per worker process.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False  # LOGGING below
+CELERY_TIMEZONE = TIME_ZONE
+# The schedule (celery beat). README's cron lines run the same jobs by hand.
+CELERY_BEAT_SCHEDULE = {
+    "tmdb-changes": {"task": "catalog.tasks.tmdb_changes", "schedule": crontab(minute=15, hour=3)},
+    "tmdb-lists": {
+        "task": "catalog.tasks.tmdb_lists",
+        "schedule": crontab(minute=30, hour=3, day_of_week=1),
+    },
+    "catalog-first-import": {
+        "task": "catalog.tasks.catalog_fill_if_empty",
+        "schedule": crontab(minute=0),
+    },
+    "recommendations-build": {
+        "task": "recommendations.tasks.build_if_stale",
+        "schedule": crontab(minute="*/30"),
+    },
+    "accounts-prune": {
+        "task": "accounts.tasks.prune_expired",
+        "schedule": crontab(minute=45, hour=4),
+    },
+    "imports-requeue-stale": {
+        "task": "imports.tasks.requeue_stale",
+        "schedule": crontab(minute="*/15"),
+    },
+}
+# Sent as beat starts too: a new stack fills its catalog at once.
+CELERY_BEAT_AT_START = ["catalog.tasks.catalog_fill_if_empty"]
+CELERY_BEAT_SCHEDULE_FILENAME = env(
+    "CELERY_BEAT_SCHEDULE_FILENAME", default=str(BASE_DIR / "var" / "celerybeat-schedule")
+)
+# One run of a job at a time (core.jobs): a Redis lock that lapses EXPIRE_SECONDS after its
+# holder stops renewing it (crashed), else a file lock in DIRECTORY (one machine).
+JOB_LOCKS = {
+    "REDIS_URL": env("JOB_LOCK_REDIS_URL", default=REDIS_URL),
+    "DIRECTORY": str(BASE_DIR / "var" / "locks"),
+    "EXPIRE_SECONDS": env.float("JOB_LOCK_EXPIRE_SECONDS", default=60.0),
+}
+
+# Logs on stderr: one JSON object per line (LOG_FORMAT=json, the default) or plain text
+# (LOG_FORMAT=plain, `make run`), every line with the request's id (core.logs, core.access).
+LOG_FORMAT = env("LOG_FORMAT", default="json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request_id": {"()": "core.request_ids.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "core.logs.JsonLines"},
+        "plain": {"()": "core.logs.PlainLines"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",  # stderr: a command's own output stays apart
+            "formatter": LOG_FORMAT,
+            "filters": ["request_id"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("DJANGO_LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "axes": {"level": "WARNING"},
+        # core.access's line replaces runserver's own.
+        "django.server": {"level": "WARNING"},
+        # The access line of each request (core.access): ACCESS_LOG=false leaves it out.
+        "core.access": {"level": "INFO" if env.bool("ACCESS_LOG", default=True) else "WARNING"},
+    },
 }
+
+# Prometheus metrics at /metrics (core.metrics): refused by nginx from outside; with a token set,
+# answered only to "Authorization: Bearer <token>".
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+# The jobs whose last success /metrics reports (last_success_age_seconds): when each last
+# succeeded, by the function that reads it from what the job records.
+METRICS_LAST_SUCCESS = {
+    "tmdb_sync": "catalog.selectors.last_sync_at",
+    "recommendations_build": "recommendations.selectors.last_build_at",
+}
+
+# Error reports to Sentry, off unless SENTRY_DSN is set (config/sentry.py).
+SENTRY_DSN = env("SENTRY_DSN", default="")
+if SENTRY_DSN:
+    from config import sentry
+
+    sentry.init(
+        SENTRY_DSN,
+        environment=env("SENTRY_ENVIRONMENT", default="production"),
+        release=env("SENTRY_RELEASE", default="") or None,
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )

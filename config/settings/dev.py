@@ -3,10 +3,12 @@
 from csp.constants import SELF, UNSAFE_INLINE
 
 from .base import *
-from .base import RECOMMENDATIONS, REST_FRAMEWORK, STRICT_CSP, env
+from .base import LOGGING, RECOMMENDATIONS, REST_FRAMEWORK, STRICT_CSP, env
 
 DEBUG = env.bool("DJANGO_DEBUG", default=True)
 REST_FRAMEWORK["DEFAULT_RENDERER_CLASSES"].append("rest_framework.renderers.BrowsableAPIRenderer")
+# Log lines for people (LOG_FORMAT=json for production's).
+LOGGING["handlers"]["console"]["formatter"] = env("LOG_FORMAT", default="plain")  # type: ignore[index]  # a dictConfig dict
 # Front-end dev servers on this machine (Vite's 5173, 3000, ...) may call the API.
 CORS_ALLOWED_ORIGIN_REGEXES = [r"^http://localhost(:\d+)?$", r"^http://127\.0\.0\.1(:\d+)?$"]
 # The browsable API is a page: its static scripts, stylesheets, fonts and images, its inline

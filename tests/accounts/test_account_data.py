@@ -161,3 +161,12 @@ def test_check_reports_an_exporter_that_cannot_be_imported(settings):
 
     with pytest.raises(SystemCheckError, match=r"accounts\.E013"):
         call_command("check")
+
+
+@pytest.mark.parametrize("url", [ME, EXPORT])
+def test_the_account_and_its_export_are_never_stored_by_caches(auth_client, url):
+    response = auth_client.get(url)
+
+    assert response.status_code == 200
+    directives = {d.strip() for d in response["Cache-Control"].split(",")}
+    assert {"private", "no-store"} <= directives

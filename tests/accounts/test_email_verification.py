@@ -16,7 +16,8 @@ from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
 from tests.accounts.mail import link_params
 from tests.conftest import client_for
 
-pytestmark = pytest.mark.django_db
+# Real commits: the e-mails are queued on commit (and run at once: CELERY_TASK_ALWAYS_EAGER).
+pytestmark = pytest.mark.django_db(transaction=True)
 
 REGISTER = reverse("accounts:register")
 VERIFY = reverse("accounts:verify-email")
@@ -143,7 +144,6 @@ ME = reverse("accounts:me")
 RESEND = reverse("accounts:verify-email-resend")
 
 
-@pytest.mark.django_db(transaction=True)  # the user cache is invalidated on commit
 def test_a_new_link_on_request_and_none_once_verified(api_client, user):
     client = client_for(user)
 
@@ -215,3 +215,17 @@ def test_changing_the_address_needs_the_password_and_a_free_address(user):
     user.refresh_from_db()
     assert user.email != "new@example.com"
     assert mail.outbox == []
+
+
+def test_a_link_to_an_address_changed_away_and_back_fails(api_client, user):
+    client = client_for(user)
+    first = user.email
+    client.post(RESEND)
+    old_link = link_params(mail.outbox[0])
+
+    for email in ("moved@example.com", first):
+        client.patch(ME, {"email": email, "password": DEFAULT_PASSWORD}, format="json")
+    response = api_client.post(VERIFY, old_link, format="json")
+
+    assert (response.status_code, response.json()) == (400, INVALID_LINK)
+    assert api_client.post(VERIFY, link_params(mail.outbox[-1]), format="json").status_code == 200

@@ -3,13 +3,20 @@
 right password, until the cool-off."""
 
 import pytest
+from axes.models import AccessAttempt
 from django.contrib.auth.models import Permission
 from django.test import Client
 from django.urls import reverse
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from rest_framework.test import APIClient
 
 from accounts.lockout import LOCKED_OUT
 from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
+
+# Over django-axes' 255-character username column once folded (NFKC, then casefold): "ß" folds
+# to "ss", U+FDFA to 18 characters.
+OVERLONG = ["a" * 256, "\u00df" * 128, "\ufdfa" * 20]
 
 pytestmark = pytest.mark.django_db
 
@@ -84,3 +91,45 @@ def test_the_admin_login_is_locked_too():
     assert right.status_code == 429
     assert "_auth_user_id" not in browser.session
     assert browser.get(reverse("admin:index")).status_code == 302  # still to the login page
+
+
+def test_a_success_clears_only_the_failures_of_the_account_that_logged_in(user):
+    """Failures against one account, each run followed by a success on another account from the
+    same address: the success must not wipe the first account's count."""
+    attacker = UserFactory()
+    guesses = []
+    for _ in range(2):
+        guesses += [login(user.username, "wrong", "10.0.7.1") for _ in range(LIMIT - 1)]
+        login(attacker.username, DEFAULT_PASSWORD, "10.0.7.1")
+
+    assert [g.status_code for g in guesses[: LIMIT - 1]] == [400] * (LIMIT - 1)
+    assert guesses[LIMIT - 1].status_code == 429  # the account's 5th failure locks it
+    assert login(user.username, DEFAULT_PASSWORD, "10.0.7.2").status_code == 429
+
+
+@pytest.mark.parametrize("name", OVERLONG)
+def test_a_name_too_long_for_the_failure_records_is_a_failure_like_any_other(name):
+    """(A 500 on PostgreSQL, whose column refused it.)"""
+    responses = [login(name, "wrong", "10.0.8.1") for _ in range(LIMIT)]
+
+    assert [r.status_code for r in responses] == [400] * (LIMIT - 1) + [429]
+    assert all(len(a.username) <= 255 for a in AccessAttempt.objects.all())
+    assert login(name, "wrong", "10.0.8.2").status_code == 429  # still one account's failures
+
+
+names = st.one_of(
+    st.text(max_size=300),
+    st.sampled_from(OVERLONG),
+    st.tuples(st.sampled_from("aß\ufdfa\uff41"), st.integers(100, 300)).map(lambda c: c[0] * c[1]),
+)
+
+
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(name=names)
+def test_no_username_makes_a_login_fail(db, name):
+    response = login(name, "wrong", "10.0.9.1")
+
+    assert response.status_code in (400, 429), (name, response.content[:300])
+    AccessAttempt.objects.all().delete()  # the next example starts unlocked

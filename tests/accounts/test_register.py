@@ -91,3 +91,23 @@ def test_register_is_throttled_with_retry_after(api_client, throttle_rates):
     assert int(response["Retry-After"]) > 0
     assert response.json()["detail"].startswith("Request was throttled.")
     assert User.objects.count() == 2
+
+
+@pytest.mark.parametrize("field", ["username", "email", "password"])
+@pytest.mark.parametrize("number", [10000000.0, 12345678])
+def test_a_number_is_not_a_string(api_client, field, number):
+    response = api_client.post(URL, {**GOOD, field: number}, format="json")
+
+    assert response.status_code == 400
+    assert list(response.json()) == [field]
+    assert not User.objects.exists()
+
+
+@pytest.mark.parametrize("field", ["username", "password"])
+def test_a_login_with_a_number_is_400_on_the_field(api_client, user, field):
+    body = {"username": user.username, "password": "x", field: 10000000.0}
+
+    response = api_client.post(reverse("accounts:token-obtain"), body, format="json")
+
+    assert response.status_code == 400
+    assert list(response.json()) == [field]

@@ -1,5 +1,6 @@
-"""Usernames that could pass for one another are one: compared regardless of case and Unicode
-form (NFKC), and names mixing scripts with look-alike letters are refused."""
+"""Usernames that could pass for one another are one: compared by one folding rule everywhere
+(NFKC, then Unicode case folding: "ß" is "ss", "Ä" is "ä" on SQLite too), and names mixing
+scripts with look-alike letters are refused."""
 
 import pytest
 from django.db import IntegrityError, transaction
@@ -20,6 +21,14 @@ CYRILLIC_A_ALICE = "\u0430lice"
 def register(username: str, email: str = "new@example.com"):
     body = {"username": username, "email": email, "password": DEFAULT_PASSWORD}
     return APIClient().post(REGISTER, body, format="json")
+
+
+# Names equal once folded: lower() alone told the first two apart, SQLite's even the last.
+FOLDED_TWINS = [
+    ("bosslady", "bo\u00dflady"),
+    ("BOSSLADY", "bo\u00dflady"),
+    ("\u00c4rger", "\u00e4rger"),
+]
 
 
 @pytest.mark.parametrize("twin", ["Alice", "ALICE", "ALICE ", " alice", FULLWIDTH_ALICE])
@@ -73,3 +82,28 @@ def test_the_database_refuses_a_case_twin_too():
 
     with pytest.raises(IntegrityError), transaction.atomic():
         User.objects.create(username="ALICE", email="other@example.com")
+
+
+@pytest.mark.parametrize(("name", "twin"), FOLDED_TWINS)
+def test_names_equal_once_case_folded_are_one_account(name, twin):
+    UserFactory(username=name)
+
+    response = register(twin)
+
+    assert (response.status_code, response.json()) == (400, TAKEN)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        User.objects.create(username=twin, email="other@example.com")
+
+
+@pytest.mark.parametrize(("name", "typed"), FOLDED_TWINS)
+def test_login_folds_the_name_as_uniqueness_does(name, typed):
+    UserFactory(username=name)
+
+    response = APIClient().post(
+        reverse("accounts:token-obtain"),
+        {"username": typed, "password": DEFAULT_PASSWORD},
+        format="json",
+    )
+
+    assert response.status_code == 200
+    assert response.json()["user"]["username"] == name

@@ -58,3 +58,13 @@ def _catalog_detail_alone(settings):
     """The catalog's own detail: no other app's extras (ratings adds its average in the
     project; tests/ratings checks it there)."""
     settings.CATALOG = {**getattr(settings, "CATALOG", {}), "DETAIL_EXTRAS": []}
+
+
+@pytest.fixture(autouse=True)
+def _tmdb_details_breaker_closed():
+    """Each test starts with TMDB's details breaker closed (it is the process's)."""
+    from catalog.services import DETAILS_BREAKER
+
+    DETAILS_BREAKER.close()
+    yield
+    DETAILS_BREAKER.close()

@@ -1,7 +1,7 @@
 """Cached list/detail responses, and their invalidation when the catalog changes."""
 
 import pytest
-from django.core.cache import caches
+from django.core.cache import cache, caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -134,3 +134,39 @@ def test_list_read_before_a_bump_is_not_served_after_it(api_client, monkeypatch)
     monkeypatch.setattr(versioned_cache.Snapshot, "store", store)
 
     assert count_queries(lambda: api_client.get(LIST)) == 2  # the count and the page, again
+
+
+def test_a_cached_page_carries_no_other_readers_parameters(api_client):
+    """#26, finding 4: unknown parameters share the entry, so the stored body must not keep
+    links built from the request that filled it (1,400 junk characters made every reader's
+    ``next`` a URL nginx refuses with a 414)."""
+    MovieFactory.create_batch(3)
+    page = {"page_size": 1, "page": 2}
+    alone = api_client.get(LIST, page)  # what this request is answered when it fills the entry
+    cache.clear()
+    junk = "x" * 1400
+
+    filler = api_client.get(LIST, {**page, "utm_content": junk})
+    assert filler.status_code == 200 and junk not in filler.content.decode()
+    with CaptureQueriesContext(connection) as queries:
+        reader = api_client.get(LIST, page)
+
+    assert len(queries) == 0  # the entry the junk request filled
+    assert reader.content == alone.content
+    body = reader.json()
+    assert body["next"].endswith("?page=3&page_size=1")
+    assert body["previous"].endswith("?page_size=1")
+    assert reader["ETag"] == filler["ETag"]  # one entry, one body: one tag
+
+
+def test_a_repeated_parameter_is_read_and_cached_as_its_last_value(api_client):
+    """The filters read a parameter's last value: requests that differ only in the order of
+    one parameter's values ask for different pages, and share no entry."""
+    MovieFactory(title="Alpha", popularity=1)
+    MovieFactory(title="Beta", popularity=2)
+
+    def titles(query: str) -> list[str]:
+        return [movie["title"] for movie in api_client.get(f"{LIST}?{query}").json()["results"]]
+
+    assert titles("ordering=-title&ordering=title") == ["Alpha", "Beta"]
+    assert titles("ordering=title&ordering=-title") == ["Beta", "Alpha"]

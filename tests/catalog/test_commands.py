@@ -101,7 +101,7 @@ def test_tmdb_sync_details_fills_the_first_movies_missing_them(tmdb_settings, fa
     assert len([r for r in fake_tmdb.requests if r.path.startswith("/3/movie/")]) == 5
 
 
-def test_tmdb_sync_details_keeps_finished_batches_when_tmdb_fails_and_rerun_resumes(
+def test_tmdb_sync_details_keeps_what_it_fetched_when_tmdb_fails_and_rerun_resumes(
     tmdb_settings, fake_tmdb
 ):
     missing = MovieFactory.create_batch(25, details_synced_at=None)
@@ -110,11 +110,12 @@ def test_tmdb_sync_details_keeps_finished_batches_when_tmdb_fails_and_rerun_resu
     with pytest.raises(CommandError, match="rerun"):
         run("tmdb_sync", "details")
 
-    assert services.movie_tmdb_ids_missing_details() == [m.tmdb_id for m in missing[20:]]
+    # The first batch of 20, and the 21st movie fetched before TMDB failed.
+    assert services.movie_tmdb_ids_missing_details() == [m.tmdb_id for m in missing[21:]]
 
     out = run("tmdb_sync", "details")
 
-    assert re.fullmatch(summary_line("details", r"0 created, 5 updated, 1 page\(s\)"), out)
+    assert re.fullmatch(summary_line("details", r"0 created, 4 updated, 1 page\(s\)"), out)
     assert services.movie_tmdb_ids_missing_details() == []
 
 

@@ -114,7 +114,7 @@ def _not_json(fake, settings):
 
 
 def _too_slow(fake, settings):
-    settings.TMDB = {**settings.TMDB, "TIMEOUT": (1.0, 0.2)}
+    settings.CATALOG = {**settings.CATALOG, "DETAILS_TIMEOUT": 0.4}
     fake.delay_next("/3/movie/", 1.0, times=ATTEMPTS)
 
 
@@ -163,7 +163,7 @@ def test_tmdb_failing_serves_the_stored_data_and_is_not_asked_again_at_once(
 def test_tmdb_is_asked_again_once_details_retry_after_has_passed(
     api_client, tmdb_settings, fake_tmdb, settings
 ):
-    settings.CATALOG = {"DETAILS_RETRY_AFTER": 1}
+    settings.CATALOG = {"DETAILS_RETRY_AFTER": 1, "DETAILS_BREAKER_SECONDS": 1}
     movie = stored_movie()
     fake_tmdb.fail_next("/3/movie/", status=500, times=ATTEMPTS)
 
@@ -204,3 +204,49 @@ def test_movie_with_details_is_never_fetched(api_client, tmdb_settings, fake_tmd
     CATALOG.bump()
     api_client.get(url(movie.pk))
     assert fake_tmdb.requests == []
+
+
+def test_after_a_failure_no_request_waits_on_tmdb_and_a_task_fetches_the_details(
+    api_client, tmdb_settings, fake_tmdb, django_capture_on_commit_callbacks
+):
+    """The breaker: once TMDB failed, other movies' details are not asked for in the request at
+    all; each is queued for the worker, whose task stores them."""
+    failing, other = stored_movie(), stored_movie(tmdb_id=551, title="Other (stored)")
+    fake_tmdb.fail_next("/3/movie/", status=500, times=ATTEMPTS)
+    with django_capture_on_commit_callbacks() as queued:
+        assert api_client.get(url(failing.pk)).json() == stored_body(failing)
+        asked = len(fake_tmdb.requests)
+        response = api_client.get(url(other.pk))
+
+    assert response.status_code == 200
+    assert response.json()["runtime"] is None
+    assert len(fake_tmdb.requests) == asked  # not asked: the breaker is open
+    assert [c.__qualname__ for c in queued] == ["queue catalog.tasks.movie_details_fetch"] * 2
+
+    with django_capture_on_commit_callbacks(execute=True):
+        for callback in queued:
+            callback()  # what the worker runs (eagerly here: config/settings/test.py)
+
+    assert Movie.objects.get(pk=failing.pk).runtime == 139
+    assert Movie.objects.get(pk=other.pk).details_synced_at is not None
+    assert api_client.get(url(failing.pk)).json() == tmdb_body(failing)
+
+
+def test_a_full_rate_cap_queues_the_fetch_without_waiting_or_tripping_the_breaker(
+    api_client, tmdb_settings, fake_tmdb, settings, django_capture_on_commit_callbacks
+):
+    from catalog.services import DETAILS_BREAKER
+    from tmdb.ratelimit import RateLimiter
+
+    settings.TMDB = {**settings.TMDB, "RATE_LIMIT_PER_SECOND": 1.0}
+    storage = settings.TMDB["RATE_LIMIT_STORAGE"]  # Redis with REDIS_URL, as the client counts
+    limiter = RateLimiter(1.0, storage_uri=storage, key=f"tmdb:{fake_tmdb.base_url}")
+    assert limiter.try_acquire()  # the second's one slot
+    movie = stored_movie()
+
+    with django_capture_on_commit_callbacks() as queued:
+        assert api_client.get(url(movie.pk)).json() == stored_body(movie)
+
+    assert fake_tmdb.requests == []
+    assert [c.__qualname__ for c in queued] == ["queue catalog.tasks.movie_details_fetch"]
+    assert DETAILS_BREAKER.current_state == "closed"

@@ -192,6 +192,7 @@ def test_movies_sync_by_tmdb_ids_stores_details(tmdb, fake_tmdb):
     assert (summary.created, summary.updated, summary.pages, summary.skipped) == (2, 0, 1, [])
     fight_club = Movie.objects.get(tmdb_id=550)
     assert fight_club.title == "Fight Club"
+    assert fight_club.imdb_id == FIGHT_CLUB["imdb_id"]
     assert fight_club.runtime == 139
     assert fight_club.overview == FIGHT_CLUB["overview"]
     assert fight_club.release_date == datetime.date(1999, 10, 15)
@@ -219,6 +220,17 @@ def test_movies_sync_by_tmdb_ids_skips_movies_tmdb_does_not_know(tmdb, fake_tmdb
     assert (summary.created, summary.updated, summary.pages) == (2, 0, 1)
     assert set(Movie.objects.values_list("tmdb_id", flat=True)) == {550, 13}
     assert "2 skipped" in str(summary)
+
+
+def test_movies_sync_by_tmdb_ids_keeps_what_it_fetched_when_tmdb_fails(tmdb, fake_tmdb):
+    """A rate limit or an outage midway: the details already fetched are stored, not fetched
+    again by the next run."""
+    fake_tmdb.fail_next("/3/movie/3", status=503, times=10)
+
+    with pytest.raises(TMDBUnavailable):
+        services.movies_sync_by_tmdb_ids(client=tmdb, tmdb_ids=[1, 2, 3, 4], batch_size=20)
+
+    assert set(Movie.objects.values_list("tmdb_id", flat=True)) == {1, 2}
 
 
 def test_missing_details_backfill(tmdb, fake_tmdb):
@@ -331,8 +343,8 @@ def test_changes_sync_failure_records_no_run_so_the_rerun_repeats(tmdb, fake_tmd
 def test_demo_catalog_row_is_upgraded_in_place_by_a_tmdb_sync(tmdb, fake_tmdb):
     services.demo_catalog_load()
     demo = Movie.objects.get(tmdb_id=862)
-    assert (demo.title, demo.poster_path, demo.details_synced_at) == (
-        "Toy Story", "/rhIRbceoE9lR4veEXuwCC2wARtG.jpg", None
+    assert (demo.title, demo.imdb_id, demo.poster_path, demo.details_synced_at) == (
+        "Toy Story", "tt0114709", "/rhIRbceoE9lR4veEXuwCC2wARtG.jpg", None
     )  # fmt: skip
     count = Movie.objects.count()
     fake_tmdb.add_movie(
@@ -341,6 +353,7 @@ def test_demo_catalog_row_is_upgraded_in_place_by_a_tmdb_sync(tmdb, fake_tmdb):
         overview="Led by Woody, Andy's toys live happily in his room until...",
         release_date="1995-10-30",
         runtime=81,
+        imdb_id="tt0114709",
         poster_path="/uXDfjJbdP4ijW5hWSBrPrlKpxab.jpg",
         genres=[
             {"id": 16, "name": "Animation"},
@@ -359,6 +372,7 @@ def test_demo_catalog_row_is_upgraded_in_place_by_a_tmdb_sync(tmdb, fake_tmdb):
     assert movie.release_date == datetime.date(1995, 10, 30)
     assert movie.release_year == 1995
     assert movie.runtime == 81
+    assert movie.imdb_id == "tt0114709"
     assert movie.poster_path == "/uXDfjJbdP4ijW5hWSBrPrlKpxab.jpg"
     assert movie.details_synced_at is not None
     assert sorted(g.id for g in movie.genres.all()) == [16, 35, 10751]

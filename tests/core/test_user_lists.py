@@ -6,6 +6,7 @@ import pytest
 from core import versioned_cache
 from core.conf import installed_entries, installed_paths
 from core.user_lists import UserListCache
+from tests.conftest import read_page
 
 
 def test_keys_and_namespace_are_named_by_the_prefix():
@@ -21,13 +22,13 @@ def test_bumping_users_invalidates_their_pages_only():
     lists = UserListCache("things", timeout=lambda: 60.0)
     for user_id in (1, 2):
         key = lists.page_key(user_id=user_id, page=1)
-        lists.pages(user_id).read(key).store(key, {"count": user_id}, timeout=60)
+        read_page(lists.pages(user_id), key).store(key, {"count": user_id}, timeout=60)
 
     lists.bump_users([1, 1])
 
     one, two = lists.page_key(user_id=1, page=1), lists.page_key(user_id=2, page=1)
-    assert lists.pages(1).read(one).entry(one) is None
-    assert lists.pages(2).read(two).entry(two) == {"count": 2}
+    assert read_page(lists.pages(1), one).entry(one) is None
+    assert read_page(lists.pages(2), two).entry(two) == {"count": 2}
     assert versioned_cache.read([lists.namespace(2)]).stamp is not None
 
 

@@ -7,7 +7,6 @@ from django.utils import timezone
 
 from favorites import services
 from favorites.models import FavoriteMovie
-from favorites.views import FavoriteMovieViewSet
 from tests.accounts.factories import DEFAULT_PASSWORD, UserFactory
 from tests.catalog.factories import GenreFactory, MovieFactory
 from tests.conftest import client_for
@@ -93,7 +92,7 @@ def test_add_lost_to_a_concurrent_add_is_400_already_in_favorites(auth_client, u
         return found
 
     racing = dataclasses.replace(services.FAVORITES, find_movie=read_then_lose_the_race)
-    monkeypatch.setattr(FavoriteMovieViewSet, "user_list", racing)
+    monkeypatch.setattr(services, "FAVORITES", racing)  # what favorite_add adds with
     response = auth_client.post(LIST, {"movie_id": movie.id}, format="json")
 
     assert response.status_code == 400

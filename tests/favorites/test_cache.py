@@ -12,7 +12,7 @@ from favorites import cache as favorites_cache
 from favorites.models import FavoriteMovie
 from tests.accounts.factories import UserFactory
 from tests.catalog.factories import MovieFactory, tmdb_summary
-from tests.conftest import client_for
+from tests.conftest import client_for, read_page
 from tests.favorites.factories import FavoriteMovieFactory
 from tests.favorites.helpers import client_skipping_authentication, record_cache_calls
 
@@ -27,7 +27,7 @@ def listed_ids(client, **params) -> list[int]:
 
 def cached_page(user_id: int, page: int = 1, page_size: int | None = None):
     key = favorites_cache.page_key(user_id=user_id, page=page, page_size=page_size)
-    return favorites_cache.FAVORITE_LISTS.pages(user_id).read(key).entry(key)
+    return read_page(favorites_cache.FAVORITE_LISTS.pages(user_id), key).entry(key)
 
 
 def user_version(user_id: int):
@@ -75,7 +75,8 @@ def test_page_built_for_another_version_is_a_miss(user):
     FavoriteMovieFactory(user=user)
     client.get(LIST)
     key = favorites_cache.page_key(user_id=user.id, page=1)
-    late = favorites_cache.FAVORITE_LISTS.pages(user.id).read(key)  # a slow GET read, then ...
+    # A slow GET read, then ...
+    late = read_page(favorites_cache.FAVORITE_LISTS.pages(user.id), key)
     favorites_cache.bump_user_versions([user.id])  # ... a write committed, then ...
     late.store(key, {"count": 0, "results": []}, timeout=60)  # ... the GET stores what it read
 

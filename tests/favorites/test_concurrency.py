@@ -50,3 +50,16 @@ def test_many_users_adding_and_removing_in_parallel_stay_consistent():
         assert len(stored) == len(set(stored))
         listed = [item["movie"]["id"] for item in client_for(user).get(LIST).json()["results"]]
         assert sorted(listed) == sorted(stored)
+
+
+def test_parallel_removals_of_one_favorite_answer_204_once(user):
+    favorite = FavoriteMovie.objects.create(user=user, movie=MovieFactory())
+    detail = reverse("favorites:favorite-movie-detail", args=[favorite.id])
+    statuses: list[int] = []
+
+    def delete() -> None:
+        statuses.append(client_for(user).delete(detail).status_code)
+
+    in_threads(delete, [()] * 8, timeout=30)
+
+    assert sorted(statuses) == [204] + [404] * 7

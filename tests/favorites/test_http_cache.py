@@ -1,6 +1,6 @@
 """Per-user pages over HTTP caching: private ETags, 304s from the versions alone, a hit that
-is one cache round trip with authentication (no query, no serializer), and never one user's
-validator or page for another."""
+is one cache round trip, the page read with the user authentication reads (no query, no
+serializer), and never one user's validator or page for another."""
 
 import json
 import os
@@ -40,12 +40,10 @@ def test_private_etag_and_304_from_the_versions_alone(
     assert "Authorization" in first["Vary"] and "Cookie" in first["Vary"]
     assert again.status_code == 304 and again.content == b""
     assert again["ETag"] == first["ETag"]
-    assert calls == ["get_many"]  # the user, the versions: no page
+    assert calls == ["get_many"]  # the user and the versions in one round trip: no page
 
 
-def test_cached_page_is_one_round_trip_with_authentication(
-    user, django_assert_num_queries, monkeypatch
-):
+def test_cached_page_is_read_with_the_user(user, django_assert_num_queries, monkeypatch):
     client = client_for(user)  # a real token: authentication reads the user from the cache
     FavoriteMovieFactory.create_batch(3, user=user)
     first = client.get(LIST, {"page": 2, "page_size": 1})
@@ -59,7 +57,7 @@ def test_cached_page_is_one_round_trip_with_authentication(
     with django_assert_num_queries(0):
         second = client.get(LIST, {"page": 2, "page_size": 1})
 
-    assert calls == ["get_many"]  # the user it trusts and the page, together
+    assert calls == ["get_many"]  # the user it trusts and the page, in one round trip
     assert second.content == first.content
     assert json.loads(second.content)["next"].endswith("/api/favorite-movies/?page=3&page_size=1")
 
@@ -103,7 +101,7 @@ def test_another_users_etag_is_never_a_304(user):
     assert theirs.json()["results"][0]["movie"]["id"] != mine.json()["results"][0]["movie"]["id"]
 
 
-def test_read_ahead_never_serves_another_users_page(user):
+def test_a_hit_never_serves_another_users_page(user):
     other = UserFactory()
     FavoriteMovieFactory(user=other)
     client_for(other).get(LIST)  # other's page 1 is cached
@@ -146,4 +144,26 @@ def test_cached_page_is_one_redis_command(user, redis_commands):
     not_modified = client.get(LIST, HTTP_IF_NONE_MATCH=hit["ETag"])
 
     assert hit.status_code == 200 and not_modified.status_code == 304
-    assert redis_commands == ["MGET", "MGET"]  # one round trip each, the user's included
+    assert redis_commands == ["MGET"] * 2  # the user with the page, then with the versions
+
+
+def test_a_row_has_no_get_whether_or_not_the_list_is_cached(user):
+    client = client_for(user)
+    favorite = FavoriteMovieFactory(user=user)
+    row = reverse("favorites:favorite-movie-detail", args=[favorite.id])
+    before = client.get(row)
+    client.get(LIST)  # the list's page 1 is cached now
+
+    after = client.get(row)
+
+    assert (before.status_code, after.status_code) == (405, 405)
+    assert after.json() == {"detail": 'Method "GET" not allowed.'}
+
+
+def test_a_page_no_list_reaches_is_a_400_never_a_cache_key(user):
+    client = client_for(user)
+    FavoriteMovieFactory(user=user)
+
+    response = client.get(LIST, {"page": "9" * 4000})  # a key past the cache's 250 characters
+
+    assert response.status_code == 400 and response.json() == {"detail": "Invalid page."}

@@ -17,15 +17,19 @@ if env("PROXY_TEST_CACHE_DIR", default=""):
             "LOCATION": env("PROXY_TEST_CACHE_DIR"),
         }
     }
+# The broker of the tests that start a worker beside gunicorn (test_observability_stack.py): the
+# filesystem transport in the test's folder, whatever Redis is about.
+if env("PROXY_TEST_BROKER_DIR", default=""):
+    CELERY_BROKER_URL = "filesystem://"
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": env("PROXY_TEST_BROKER_DIR"),
+        "data_folder_out": env("PROXY_TEST_BROKER_DIR"),
+        "control_folder": env("PROXY_TEST_BROKER_DIR") + "-control",
+        "store_processed": False,
+    }
 # Never call TMDB from a test.
 TMDB = {**TMDB, "API_KEY": "", "READ_ACCESS_TOKEN": "", "BASE_URL": "http://127.0.0.1:9/3"}
 # A failed login still hashes once (against timing attacks): cheaply here.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "WARNING"},
-}
 # whitenoise warns on every start that collectstatic has not run; these tests need no static.
 warnings.filterwarnings("ignore", message="No directory at", category=UserWarning)

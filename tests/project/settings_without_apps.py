@@ -1,5 +1,6 @@
 """The test settings without the apps named in ``WITHOUT_APPS`` (comma-separated: watchlist,
-ratings): tests/project/test_pluggable.py checks that the rest migrates, serves and passes.
+ratings, history, imports): tests/project/test_pluggable.py checks that the rest migrates,
+serves and passes.
 Their entries in the other apps' extension points stay: an app that is not installed
 contributes nothing (``core.conf.installed_paths``)."""
 

@@ -1,6 +1,7 @@
 """GET /api/account-states/?movie=<id>,<id>: each installed app's part of the user's
 relationship with each movie, in one request with one query per part."""
 
+import datetime
 from decimal import Decimal
 
 import pytest
@@ -9,6 +10,7 @@ from django.urls import reverse
 from tests.catalog.factories import MovieFactory
 from tests.favorites.factories import FavoriteMovieFactory
 from tests.favorites.helpers import client_skipping_authentication
+from tests.history.factories import PlayFactory
 from tests.ratings.factories import RatingFactory
 from tests.watchlist.factories import WatchlistItemFactory
 
@@ -23,17 +25,34 @@ def test_each_movie_gets_each_parts_state_in_the_order_asked(auth_client, user):
     favorite = FavoriteMovieFactory(user=user, movie=a)
     item = WatchlistItemFactory(user=user, movie=b)
     RatingFactory(user=user, movie=a, value=Decimal("6.5"))
+    PlayFactory(user=user, movie=b, watched_on=datetime.date(2024, 5, 1))
+    PlayFactory(user=user, movie=b, watched_on=datetime.date(2025, 1, 2), rewatch=True)
+    PlayFactory(user=user, movie=b, watched_on=None)
+    PlayFactory(user=user, movie=c, watched_on=None)
+    PlayFactory(movie=a)  # someone else's
     auth_client.delete(reverse("recommendations:hide-movie", args=[c.id]))
 
     response = auth_client.get(URL, {"movie": f"{c.id},{a.id},{b.id},{a.id},999999"})
 
-    nothing = {"favorite": None, "watchlist": None, "rating": None, "hidden": False}
+    nothing = {
+        "favorite": None,
+        "watchlist": None,
+        "rating": None,
+        "watched": None,
+        "hidden": False,
+    }
+    watched_b = {"plays": 3, "last_watched_on": "2025-01-02"}
     assert response.status_code == 200
     assert response.json() == {
         "results": [
-            {**nothing, "id": c.id, "hidden": True},
+            {
+                **nothing,
+                "id": c.id,
+                "hidden": True,
+                "watched": {"plays": 1, "last_watched_on": None},
+            },
             {**nothing, "id": a.id, "favorite": {"id": favorite.id}, "rating": 6.5},
-            {**nothing, "id": b.id, "watchlist": {"id": item.id}},
+            {**nothing, "id": b.id, "watchlist": {"id": item.id}, "watched": watched_b},
             {**nothing, "id": 999999},  # no such movie: nothing of the user's
         ]
     }
@@ -43,7 +62,7 @@ def test_one_query_per_part(user, django_assert_num_queries):
     client = client_skipping_authentication(user)
     movies = MovieFactory.create_batch(20)
 
-    with django_assert_num_queries(4):  # favorites, watchlist, ratings, hidden
+    with django_assert_num_queries(5):  # favorites, watchlist, ratings, history, hidden
         response = client.get(URL, {"movie": ",".join(str(m.id) for m in movies)})
 
     assert len(response.json()["results"]) == 20

@@ -1,6 +1,7 @@
-"""watchlist and ratings are pluggable: a project without either (or both) passes its checks,
-migrates, serves, and the other suites pass; what they contributed to the others' extension
-points (the movie detail, account states, exports, recommendations) simply is not there."""
+"""watchlist, ratings, history and imports are pluggable: a project without any of them passes its
+checks, migrates, serves, and the other suites pass; what they contributed to the others'
+extension points (the movie detail, account states, exports, recommendations, the rows an import
+writes) simply is not there."""
 
 import json
 import os
@@ -27,8 +28,15 @@ from accounts.tokens import SessionRefreshToken
 token = SessionRefreshToken.for_user(user).access_token
 anonymous, client = Client(), Client(HTTP_AUTHORIZATION=f"Bearer {token}")
 urls = ["/api/movies/", f"/api/movies/{movie.id}/", "/api/favorite-movies/", "/api/watchlist/",
-        "/api/ratings/", "/api/recommendations/", "/api/recommendations/hidden/",
-        f"/api/account-states/?movie={movie.id}", "/api/me/export/", "/api/schema/"]
+        "/api/ratings/", "/api/history/", "/api/recommendations/", "/api/recommendations/hidden/",
+        f"/api/account-states/?movie={movie.id}", "/api/me/export/", "/api/schema/",
+        "/api/imports/"]
+imported = None
+if django.apps.apps.is_installed("imports"):  # a rating for the movie: tasks are eager here
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    csv = f"TMDb ID,Type,Name,Your Rating,Date Rated\\n{movie.tmdb_id},movie,X,8,\\n".encode()
+    posted = client.post("/api/imports/", {"file": SimpleUploadedFile("ratings.csv", csv)})
+    imported = client.get(f"/api/imports/{posted.json()['id']}/").json()["counts"]
 answers = {url: client.get(url) for url in urls}
 print(json.dumps({
     "status": {url: r.status_code for url, r in answers.items()},
@@ -36,6 +44,7 @@ print(json.dumps({
     "states": answers[f"/api/account-states/?movie={movie.id}"].json()["results"][0],
     "export": sorted(answers["/api/me/export/"].json()),
     "anonymous_detail": anonymous.get(f"/api/movies/{movie.id}/").status_code,
+    "imported": imported,
 }))
 """
 
@@ -53,7 +62,10 @@ def run(args: list[str], without: str, tmp_path: Path, timeout: float = 600):
     )
 
 
-@pytest.mark.parametrize("without", ["watchlist", "ratings", "watchlist,ratings"])
+@pytest.mark.parametrize(
+    "without",
+    ["watchlist", "ratings", "watchlist,ratings,history", "watchlist,ratings,history,imports"],
+)
 def test_the_project_checks_migrates_and_serves_without(without, tmp_path):
     check = run(["manage.py", "check", "--fail-level", "WARNING"], without, tmp_path)
     assert check.returncode == 0, check.stdout + check.stderr
@@ -66,21 +78,32 @@ def test_the_project_checks_migrates_and_serves_without(without, tmp_path):
     status = found["status"]
     assert status.pop("/api/watchlist/") == (404 if "watchlist" in left_out else 200)
     assert status.pop("/api/ratings/") == (404 if "ratings" in left_out else 200)
+    assert status.pop("/api/history/") == (404 if "history" in left_out else 200)
+    assert status.pop("/api/imports/") == (404 if "imports" in left_out else 200)
     assert set(status.values()) == {200}, status
     assert found["anonymous_detail"] == 200
     assert ("rating_average" in found["detail"]) == ("ratings" not in left_out)
     assert ("watchlist" in found["states"]) == ("watchlist" not in left_out)
     assert ("rating" in found["states"]) == ("ratings" not in left_out)
+    assert ("watched" in found["states"]) == ("history" not in left_out)
     assert {"favorite", "hidden"} <= set(found["states"])
     assert ("ratings" in found["export"]) == ("ratings" not in left_out)
+    assert ("history" in found["export"]) == ("history" not in left_out)
+    assert ("imports" in found["export"]) == ("imports" not in left_out)
+    if "imports" in left_out:
+        assert found["imported"] is None
+    elif "ratings" in left_out:  # the import is taken, its rating skipped for the missing app
+        assert found["imported"]["skipped"] == {"no ratings app": 1}
+    else:
+        assert found["imported"]["imported"] == 1
 
 
-def test_the_other_suites_pass_without_watchlist_and_ratings(tmp_path):
+def test_the_other_suites_pass_without_the_pluggable_apps(tmp_path):
     result = run(
         ["-m", "pytest", "-q", "-x", "-p", "no:randomly",
          "--ds=tests.project.settings_without_apps", "tests/favorites", "tests/recommendations",
          "tests/accounts/test_account_data.py"],
-        "watchlist,ratings",
+        "watchlist,ratings,history,imports",
         tmp_path,
     )  # fmt: skip
 

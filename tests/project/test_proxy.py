@@ -32,6 +32,7 @@ import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import yaml
@@ -44,6 +45,8 @@ ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = ROOT / "deploy" / "nginx" / "templates"
 TEMPLATE = TEMPLATES / "default.conf.template"
 CACHE_TEMPLATE = TEMPLATES / "micro-cache.conf.template"  # http-level, rendered once
+# http-level, rendered once, before the servers (they use its log format)
+ACCESS_LOG_TEMPLATE = TEMPLATES / "access-log.conf.template"
 COMPOSE = ROOT / "docker-compose.yml"
 NGINX = shutil.which("nginx") or shutil.which("nginx", path="/usr/sbin:/usr/local/sbin")
 OPENSSL = shutil.which("openssl")
@@ -285,8 +288,9 @@ def _gunicorn_env(tmp: Path) -> dict[str, str]:
 
 
 @contextlib.contextmanager
-def _gunicorn(tmp: Path, port: int) -> Iterator[subprocess.Popen]:
-    env = _gunicorn_env(tmp)
+def _gunicorn(tmp: Path, port: int, **extra_env: str) -> Iterator[subprocess.Popen]:
+    """gunicorn on ``port``, its output (the app's log lines) in tmp/gunicorn.out."""
+    env = {**_gunicorn_env(tmp), **extra_env}
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "--noinput", "--verbosity", "0"],
         cwd=ROOT, env=env, check=True, capture_output=True, timeout=120,
@@ -301,10 +305,11 @@ def _gunicorn(tmp: Path, port: int) -> Iterator[subprocess.Popen]:
         "--no-control-socket",
         "--error-logfile", str(tmp / "gunicorn.log"),
     ]  # fmt: skip
-    process = subprocess.Popen(  # noqa: S603
-        command, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )  # fmt: skip
+    with (tmp / "gunicorn.out").open("w") as out:
+        process = subprocess.Popen(  # noqa: S603
+            command, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )  # fmt: skip
     try:
         deadline = time.monotonic() + 60
         while True:
@@ -414,7 +419,7 @@ def stack(tmp_path_factory) -> Iterator[Stack]:
         )
 
     api = f"127.0.0.1:{gunicorn_port}"
-    servers = [server(f"127.0.0.1:{http_port}", api)]
+    servers = [render(ACCESS_LOG_TEMPLATE), server(f"127.0.0.1:{http_port}", api)]
     servers.append(server(f"127.0.0.1:{down_port}", f"127.0.0.1:{free_port()}"))
     if https_port:
         servers.append(server(f"127.0.0.1:{https_port} ssl", api))
@@ -560,6 +565,29 @@ def test_body_limit_is_the_apps_and_answers_json_413(https):
     assert over.is_nginx_json(413, "Request body too large.")
 
 
+def test_an_import_upload_may_be_20_mb_and_no_more(https):
+    """/api/imports/ takes a file of up to 20 MB (IMPORTS["MAX_UPLOAD_BYTES"]) with its
+    multipart framing; past 21 MiB nginx answers 413 itself, in JSON."""
+    boundary = "b0undary"
+    head = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="x.csv"\r\n'
+        "Content-Type: text/csv\r\n\r\n"
+    ).encode()
+    body = head + b"x" * (20 * 1024 * 1024) + f"\r\n--{boundary}--\r\n".encode()
+    multipart = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+    passed = request(
+        https.https, "POST", "/api/imports/", cafile=https.cafile, headers=multipart, body=body
+    )
+    over = raw(
+        https.http,
+        b"POST /api/imports/ HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: text/csv\r\n"
+        b"Content-Length: %d\r\n\r\n" % (21 * 1024 * 1024 + 1),
+    )
+
+    assert passed.status == 401 and passed.from_app  # passed on: no token
+    assert over.is_nginx_json(413, "Request body too large.")
+
+
 def test_request_line_limit_is_gunicorns_and_answers_json_414(https):
     def path(line_length: int) -> str:
         return "/api/" + "a" * (line_length - len("GET /api/ HTTP/1.1"))
@@ -680,6 +708,35 @@ def test_micro_cache_keeps_one_answer_per_origin(https):
     assert "access-control-allow-origin" not in other.headers
     assert front_again.headers["x-cache-status"] == "HIT"
     assert front_again.headers["access-control-allow-origin"] == FRONT_END
+
+
+def test_a_page_one_reader_filled_gives_no_other_reader_its_parameters(https):
+    """#26, finding 4: nginx keys its entries on the whole URI, the app's cache on the
+    parameters the list reads; a page the app stored for a request with 1,400 junk characters
+    is served to the next reader with links of its own, which answer (the junk's links, each
+    character percent-encoded, were over the request-line limit: a 414)."""
+    word = f"poison{secrets.token_hex(4)}"  # a filter of its own: no entry, no count cached yet
+    create = (
+        "from tests.catalog.factories import MovieFactory\n"
+        f"for n in range(3): MovieFactory(title='{word} {{n}}')"
+    )
+    subprocess.run(  # noqa: S603  # our own code, our own interpreter
+        [sys.executable, "manage.py", "shell", "--command", create],
+        cwd=ROOT, env=_gunicorn_env(https.tmp), check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    page = f"/api/movies/?search={word}&page_size=1&page=2"
+
+    filler = _get(https, f"{page}&utm_content={'!' * 1400}")
+    reader = _get(https, page)
+
+    assert filler.status == 200 and filler.headers["x-cache-status"] == "MISS"
+    assert reader.status == 200 and reader.headers["x-cache-status"] == "MISS"
+    links = [reader.json()["next"], reader.json()["previous"]]  # type: ignore[index]
+    for link in links:
+        parts = urlsplit(link)
+        followed = _get(https, f"{parts.path}?{parts.query}")
+        assert followed.status == 200 and followed.json()["count"] == 3  # type: ignore[index]
+    assert all("utm_content" not in link for link in links)
 
 
 def _token(https: Stack, username: str, source: str) -> str:

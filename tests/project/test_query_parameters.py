@@ -31,6 +31,8 @@ NOT_ASCII = [
     "+1",
     "0x10",
 ]
+# More digits than Python's int() reads from a string (sys.get_int_max_str_digits(), 4300).
+MANY_DIGITS = "9" * 4301
 
 
 @pytest.fixture
@@ -39,7 +41,7 @@ def catalog(db):
     return MovieFactory.create_batch(3, genres=[genre], release_year=1995)
 
 
-@pytest.mark.parametrize("value", NOT_ASCII)
+@pytest.mark.parametrize("value", [*NOT_ASCII, MANY_DIGITS])
 @pytest.mark.parametrize("url", [MOVIES, FAVORITES, RECOMMENDATIONS])
 def test_a_page_that_is_not_ascii_digits_is_the_specs_400(user, catalog, url, value):
     response = client_for(user).get(url, {"page": value})
@@ -48,7 +50,9 @@ def test_a_page_that_is_not_ascii_digits_is_the_specs_400(user, catalog, url, va
     assert response.json() == {"detail": "Invalid page."}
 
 
-@pytest.mark.parametrize("value", [*NOT_ASCII, "abc", "0", "-1", "null", "", "101", "9" * 30])
+@pytest.mark.parametrize(
+    "value", [*NOT_ASCII, "abc", "0", "-1", "null", "", "101", "9" * 30, MANY_DIGITS]
+)
 @pytest.mark.parametrize("url", [MOVIES, FAVORITES, RECOMMENDATIONS])
 def test_a_bad_page_size_is_a_400_on_the_parameter(user, catalog, url, value):
     response = client_for(user).get(url, {"page_size": value})
@@ -57,7 +61,7 @@ def test_a_bad_page_size_is_a_400_on_the_parameter(user, catalog, url, value):
     assert list(response.json()) == ["page_size"]
 
 
-@pytest.mark.parametrize("value", [*NOT_ASCII, "1799", "2201"])
+@pytest.mark.parametrize("value", [*NOT_ASCII, "1799", "2201", MANY_DIGITS])
 def test_a_year_that_is_not_a_plain_integer_in_range_is_400(api_client, catalog, value):
     response = api_client.get(MOVIES, {"year": value})
 
@@ -85,7 +89,9 @@ def test_an_empty_ordering_is_400(api_client, catalog):
     assert list(response.json()) == ["ordering"]
 
 
-@pytest.mark.parametrize("value", [1.0, 1e2, "1 ", "\u0661", True, None, [1], {"id": 1}, "1.0"])
+@pytest.mark.parametrize(
+    "value", [1.0, 1e2, "1 ", "\u0661", True, None, [1], {"id": 1}, "1.0", MANY_DIGITS]
+)
 def test_a_movie_id_that_is_not_an_integer_is_400_and_stores_nothing(auth_client, user, value):
     MovieFactory(id=1)
     MovieFactory(id=100)
@@ -106,7 +112,14 @@ def test_a_movie_id_as_a_string_of_digits_is_accepted(auth_client, user):
 
 
 @pytest.mark.parametrize(
-    "path", ["/api/movies/\u0663/", "/api/movies/1.0/", "/api/favorite-movies/\u0663/"]
+    "path",
+    [
+        "/api/movies/\u0663/",
+        "/api/movies/1.0/",
+        "/api/favorite-movies/\u0663/",
+        f"/api/movies/{MANY_DIGITS}/",
+        f"/api/favorite-movies/{MANY_DIGITS}/",
+    ],
 )
 def test_path_ids_that_are_not_ascii_digits_are_404(auth_client, user, path):
     FavoriteMovieFactory(user=user, movie=MovieFactory(id=3))
@@ -136,6 +149,7 @@ PARAMETERS = ["page", "page_size", "genre", "year", "release_date_after", "relea
 values = st.one_of(
     st.text(max_size=30),
     st.integers(min_value=-(2**70), max_value=2**70).map(str),
+    st.integers(min_value=4301, max_value=4310).map(lambda n: "9" * n),  # past int()'s limit
     st.floats(allow_nan=True, allow_infinity=True).map(str),
     st.sampled_from(["last", "", "0", "-popularity", "title", "1995-10-30", "9999-99-99"]),
 )

@@ -110,15 +110,17 @@ def test_prod_sends_security_headers():
     assert "default-src 'none'" in headers["Content-Security-Policy"]
 
 
-def test_prod_redirects_plain_http_except_health():
+def test_prod_redirects_plain_http_except_the_probes_and_metrics():
     script = (
         "from django.test import Client\n"
         "c = Client(HTTP_HOST='api.example.com')\n"
-        "print(c.get('/api/movies/').status_code, c.get('/api/health/').status_code)\n"
+        "paths = ['/api/movies/', '/api/health/', '/api/health/live', '/api/health/ready/',"
+        " '/metrics']\n"
+        "print(*(c.get(path).status_code for path in paths))\n"
     )
     result = manage("shell", "-c", script, **SAMPLE_ENV)
 
-    assert result.stdout.split()[-2:] == ["301", "200"], result.stderr
+    assert result.stdout.split()[-5:] == ["301", "200", "200", "200", "200"], result.stderr
 
 
 def test_gunicorn_config_serves_the_prod_app():

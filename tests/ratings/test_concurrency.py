@@ -53,3 +53,16 @@ def test_parallel_rates_and_removals_leave_list_and_database_agreeing():
             r["movie"]["id"]: r["value"] for r in client_for(user).get(LIST).json()["results"]
         }
         assert listed == {movie: float(value) for movie, value in stored.items()}
+
+
+def test_parallel_removals_of_one_rating_answer_204_once(user):
+    movie = MovieFactory()
+    Rating.objects.create(user=user, movie=movie, value=Decimal(7))
+    statuses: list[int] = []
+
+    def delete() -> None:
+        statuses.append(client_for(user).delete(url(movie.id)).status_code)
+
+    in_threads(delete, [()] * 8, timeout=30)
+
+    assert sorted(statuses) == [204] + [404] * 7

@@ -7,6 +7,7 @@ import types
 
 import pytest
 from django.conf import settings as django_settings
+from django.core.cache import cache as django_cache
 from django.core.cache.backends import locmem
 from django.urls import reverse
 from django.utils import timezone
@@ -549,3 +550,21 @@ def test_similar_304_never_hides_a_new_build_or_a_renamed_movie(planted, api_cli
     assert rebuilt.status_code == 200 and rebuilt.json()["count"] == 3
     assert renamed.status_code == 200 and "Renamed" in renamed.content.decode()
     assert len({before["ETag"], rebuilt["ETag"], renamed["ETag"]}) == 3
+
+
+def test_a_cached_similar_page_carries_no_other_readers_parameters(planted, api_client):
+    """#26, finding 4, on the other public list: an unknown parameter shares the entry, never
+    the links the stored body was built with."""
+    FavoriteMovieFactory(user=planted.fans[0], movie=planted.d)  # three similar to A
+    neighbour_table_build()
+    page = {"page_size": 1, "page": 2}
+    alone = api_client.get(similar(planted.a.id), page)
+    django_cache.clear()
+    junk = "x" * 1400
+
+    filler = api_client.get(similar(planted.a.id), {**page, "fbclid": junk})
+    reader = api_client.get(similar(planted.a.id), page)
+
+    assert filler.status_code == 200 and junk not in filler.content.decode()
+    assert reader.content == alone.content
+    assert reader.json()["next"].endswith("?page=3&page_size=1")

@@ -320,8 +320,6 @@ def test_build_recommendations_reads_its_inputs_once(planted, monkeypatch):
         return reads[-1]
 
     monkeypatch.setattr(services, "build_inputs", counted)
-    monkeypatch.setattr("recommendations.management.commands.build_recommendations.build_inputs",
-                        counted)  # fmt: skip
 
     assert build_if_stale().startswith("Build ")
 

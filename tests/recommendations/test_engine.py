@@ -195,6 +195,15 @@ def test_recommend_reason_is_the_strongest_favorite():
     assert picks[E].score == pytest.approx(0.9)
 
 
+def test_recommend_weighs_each_seed_and_names_the_largest_weighted_part():
+    picks = {p.item: p for p in recommend(TABLE, [A, B, F], limit=10, weights={F: 0.25})}
+
+    assert picks[E].score == pytest.approx(0.3 + 0.25 * 0.6)
+    assert picks[E].because == B  # 0.3 > 0.25 * 0.6
+    assert picks[D].score == pytest.approx(0.1 + 0.25 * 0.2)
+    assert picks[C].score == pytest.approx(0.9)  # A and B: weight 1 when not given
+
+
 def test_recommend_honours_exclude_and_limit():
     assert [p.item for p in recommend(TABLE, [A, B], limit=10, exclude=[C])] == [E, D]
     assert [p.item for p in recommend(TABLE, [A, B], limit=1)] == [C]

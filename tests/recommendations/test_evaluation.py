@@ -609,3 +609,89 @@ def test_our_ranker_ranks_as_the_served_recommend_does():
     for user in list(split.test)[:80]:
         served = [r.item for r in recommend(table, seen[user], limit=20)]
         assert rank(user, seen[user], 20) == served, user
+
+
+# Watched movies (the history app's signal) ---------------------------------------------------
+
+
+def test_watched_before_takes_the_ratings_below_a_favorite_up_to_the_held_out_one():
+    ratings = [Rating(1, 10, 5.0, 1), Rating(1, 11, 2.0, 2), Rating(1, 12, 5.0, 3),
+               Rating(1, 13, 3.0, 3), Rating(1, 14, 1.0, 4),  # after the held-out favorite
+               Rating(2, 20, 2.0, 1)]  # fmt: skip
+    split = evaluation.leave_last_out(ratings)
+
+    assert evaluation.watched_before(ratings, split) == {1: [11, 13]}
+    more = [*ratings, Rating(1, 15, 5.0, 0)]
+    validation = evaluation.leave_last_out(more, skip=1)  # holds out item 10, rated at 1
+    assert evaluation.watched_before(more, validation) == {}
+
+
+def test_watched_movies_are_never_ranked_and_weigh_what_they_are_given():
+    ratings = planted_ratings()
+    split = evaluation.leave_last_out(ratings)
+    plays = evaluation.watched_before(ratings, split)
+    params = ModelParams(k=30)
+    excluded = evaluation.our_ranker(split, None, params, plays=plays)
+    weighted = evaluation.our_ranker(split, None, params, plays=plays, play_weight=0.5)
+    seen: dict[int, list[int]] = {}
+    for user, item in split.train:
+        seen.setdefault(user, []).append(item)
+
+    for user in list(split.test)[:40]:
+        for rank in (excluded, weighted):
+            assert not set(rank(user, seen[user], 20)) & set(plays.get(user, ()))
+
+
+def test_the_weighted_ranking_is_the_served_one():
+    """With plays, the evaluation's scoring is engine.recommend's with the same weights."""
+    from recommendations.engine import build_neighbours, recommend
+
+    ratings = planted_ratings()
+    split = evaluation.leave_last_out(ratings)
+    plays = evaluation.watched_before(ratings, split)
+    params = ModelParams(k=30)
+    train = [*split.train, *((u, i, 0.5) for u, items in plays.items() for i in items)]
+    table = build_neighbours(train, split.items, None, params).as_mapping()
+    rank = evaluation.our_ranker(split, None, params, plays=plays, play_weight=0.5)
+    seen: dict[int, list[int]] = {}
+    for user, item in split.train:
+        seen.setdefault(user, []).append(item)
+
+    for user in list(split.test)[:60]:
+        watched = plays.get(user, [])
+        served = recommend(table, seen[user] + watched, limit=20, exclude=watched,
+                           weights=dict.fromkeys(watched, 0.5))  # fmt: skip
+        assert rank(user, seen[user], 20) == [r.item for r in served], user
+
+
+def test_the_play_weight_is_chosen_on_validation_against_plays_ignored():
+    ratings = planted_ratings()
+    views = [evaluation.View("all", evaluation.validation_splits(ratings, folds=2), 500, ratings)]
+    seen = []
+
+    trials, best = evaluation.tune_play_weight(
+        views, None, ModelParams(k=30), weights=(0.0, 0.5), progress=seen.append
+    )
+
+    assert [t.weight for t in trials] == [None, 0.0, 0.5] and seen == trials
+    assert trials[0].merit == 1.0
+    base = trials[0].scores["all"]
+    for trial in trials[1:]:
+        scores = trial.scores["all"]
+        expected = (scores["HR@10"] / base["HR@10"] + scores["NDCG@10"] / base["NDCG@10"]) / 2
+        assert trial.merit == pytest.approx(expected)
+    assert best.merit == max(t.merit for t in trials[1:]) and best.weight is not None
+
+
+def test_evaluate_command_plays_prints_validation_then_test(tmp_path, monkeypatch):
+    monkeypatch.setattr(evaluation, "PLAY_WEIGHTS", (0.0, 0.5))
+    path = write(tmp_path, "u.data", as_ml100k(planted_ratings()))
+
+    output = run_command("--ratings", str(path), "--format", "ml100k", "--plays")
+
+    _, plays = output.split("watched movies (plays")
+    validation, test = plays.split("chosen on validation")
+    assert re.search(r"^\s+ignored\s+all", validation, re.M)
+    assert len(re.findall(r"^\s+0(\.5)?\s+all", validation, re.M)) == 2
+    rows = [line.split()[0] for line in test.splitlines() if len(line.split()) == 5]
+    assert rows[1:] == ["ignored", "excluded", re.search(r"weight=0(\.5)?", test).group()]

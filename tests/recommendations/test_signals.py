@@ -80,7 +80,7 @@ def test_liked_ratings_feed_the_build_as_favorites_do(user):
     neighbour_table_build()
 
     assert personal_ids(client_for(user))[0] == two.id
-    assert {movie for _, movie in sources.build_positives()} == {one.id, two.id}
+    assert {movie for _, movie, _ in sources.build_positives()} == {one.id, two.id}
 
 
 def test_without_the_signal_settings_ratings_and_watchlist_do_nothing(planted, user, settings):

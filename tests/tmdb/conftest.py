@@ -3,7 +3,6 @@ from typing import Any
 
 import pytest
 
-from tests.tmdb.clock import FakeClock
 from tmdb.client import TMDBClient
 from tmdb.testing.server import FakeTMDB
 
@@ -42,8 +41,3 @@ def make_client(fake_tmdb: FakeTMDB) -> Iterator[MakeClient]:
 @pytest.fixture
 def client(make_client: MakeClient) -> TMDBClient:
     return make_client()
-
-
-@pytest.fixture
-def clock() -> FakeClock:
-    return FakeClock()

@@ -1,13 +1,14 @@
 import datetime
+import email.utils
 import functools
 import socket
+import time
 from collections.abc import Callable
 
 import pytest
 import requests
 
-from tests.tmdb.clock import FakeClock
-from tmdb.client import TMDBClient
+from tmdb.client import TMDBClient, _retry_after
 from tmdb.exceptions import (
     TMDBAuthError,
     TMDBBadRequest,
@@ -72,6 +73,34 @@ def test_movie_serves_registered_details(client: TMDBClient, fake_tmdb: FakeTMDB
     movie = client.movie(7)
 
     assert (movie.id, movie.title, movie.genre_ids) == (7, "Seven", (80,))
+
+
+def test_find_by_imdb_id(client: TMDBClient, fake_tmdb: FakeTMDB) -> None:
+    fake_tmdb.add_movie(7, title="Seven", imdb_id="tt0114369", release_date="1995-09-22")
+
+    (movie,) = client.find_by_imdb_id("tt0114369")
+
+    assert isinstance(movie, MovieSummary)
+    assert (movie.id, movie.title, movie.release_date) == (7, "Seven", datetime.date(1995, 9, 22))
+    assert client.find_by_imdb_id("tt0000000") == []
+    request = fake_tmdb.requests_to("/3/find/tt0114369")[0]
+    assert request.query["external_source"] == "imdb_id"
+
+
+def test_search_movies_by_title_and_year(client: TMDBClient, fake_tmdb: FakeTMDB) -> None:
+    fake_tmdb.add_movie(11, title="Breathless", release_date="1983-05-13")
+    fake_tmdb.add_movie(12, title="À bout de souffle", release_date="1960-03-16",
+                        original_title="À bout de souffle")  # fmt: skip
+
+    page = client.search_movies("breathless", year=1983)
+    anywhen = client.search_movies("a bout de souffle")
+
+    assert [(m.id, m.title) for m in page.results] == [(11, "Breathless")]
+    assert (page.page, page.total_pages, page.total_results) == (1, 1, 1)
+    assert [m.id for m in anywhen.results] == [12]
+    first, second = fake_tmdb.requests_to("/3/search/movie")
+    assert (first.query["query"], first.query["primary_release_year"]) == ("breathless", "1983")
+    assert "primary_release_year" not in second.query
 
 
 @pytest.mark.parametrize(
@@ -174,6 +203,61 @@ def test_error_statuses_map_to_exceptions_after_the_retries(
 
     assert (raised.value.status_code, raised.value.tmdb_code) == (status, tmdb_code)
     assert len(fake_tmdb.requests_to("/3/movie/popular")) == attempts
+
+
+def test_a_429_after_the_retries_carries_its_retry_after(
+    make_client: MakeClient, fake_tmdb: FakeTMDB
+) -> None:
+    """A job told to wait learns how long, to try again no sooner (its own retry)."""
+    client = make_client(max_retries=0)
+    fake_tmdb.fail_next("/3/", status=429, retry_after=120)
+
+    with pytest.raises(TMDBRateLimited) as raised:
+        client.popular()
+
+    assert raised.value.retry_after == 120.0
+
+
+def test_a_429_asking_to_wait_longer_than_backoff_max_is_not_retried_sooner(
+    make_client: MakeClient, fake_tmdb: FakeTMDB
+) -> None:
+    """A 503's Retry-After is capped (test above), a rate limit's is obeyed: the caller learns
+    how long to wait instead of the client calling again too soon."""
+    client = make_client(backoff_max=1.0)
+    fake_tmdb.fail_next("/3/", status=429, retry_after=5)
+
+    with pytest.raises(TMDBRateLimited) as raised:
+        client.genres()
+
+    assert raised.value.retry_after == 5.0
+    assert len(fake_tmdb.requests) == 1  # no retry, hence no sleep before one
+
+
+def test_a_429_without_retry_after(make_client: MakeClient, fake_tmdb: FakeTMDB) -> None:
+    client = make_client(max_retries=0)
+    fake_tmdb.fail_next("/3/", status=429)
+
+    with pytest.raises(TMDBRateLimited) as raised:
+        client.popular()
+
+    assert raised.value.retry_after is None
+
+
+@pytest.mark.parametrize(
+    ("header", "expected"),
+    [("7", 7.0), (" 7 ", 7.0), ("", None), ("soon", None), ("-3", None),
+     ("Wed, 21 Oct 2015 07:28:00 GMT", 0.0)],
+)  # fmt: skip
+def test_retry_after_values(header: str, expected: float | None) -> None:
+    assert _retry_after(header) == expected
+
+
+def test_a_retry_after_date_counts_from_now() -> None:
+    moment = datetime.datetime.now(datetime.UTC) + datetime.timedelta(seconds=90)
+
+    seconds = _retry_after(email.utils.format_datetime(moment, usegmt=True))
+
+    assert seconds is not None and 80 < seconds <= 90
 
 
 def test_invalid_api_key(make_client: MakeClient, fake_tmdb: FakeTMDB) -> None:
@@ -354,17 +438,21 @@ def test_connections_are_reused(client: TMDBClient, fake_tmdb: FakeTMDB) -> None
     assert first.client_port == second.client_port
 
 
-def test_rate_cap_spaces_requests(
-    make_client: MakeClient, fake_tmdb: FakeTMDB, clock: FakeClock
-) -> None:
-    client = make_client(rate_limit_per_second=20.0, clock=clock.now, sleep=clock.sleep)
+def test_rate_cap_holds_requests_back(make_client: MakeClient, fake_tmdb: FakeTMDB) -> None:
+    """(The cap itself: tests/tmdb/test_ratelimit.py.)"""
+    waits: list[float] = []
 
-    for _ in range(10):
+    def sleep(seconds: float) -> None:
+        waits.append(seconds)
+        time.sleep(seconds)
+
+    client = make_client(rate_limit_per_second=10.0, sleep=sleep)
+
+    for _ in range(12):
         client.genres()
 
-    assert len(fake_tmdb.requests) == 10
-    assert len(clock.sleeps) == 9
-    assert clock.now() == pytest.approx(0.45)
+    assert len(fake_tmdb.requests) == 12
+    assert waits  # the 11th and 12th waited for free slots
 
 
 def test_context_manager_closes_the_session(

@@ -6,7 +6,7 @@ import time
 import pytest
 import requests
 
-from tmdb.testing.server import FakeTMDB
+from tmdb.testing.server import FakeTMDB, example
 
 
 def get(server: FakeTMDB, path: str, **params: str) -> requests.Response:
@@ -81,3 +81,17 @@ def test_stop_ends_delayed_responses_at_once() -> None:
     # The delayed request ends with the server, not 60 s later, and without an answer.
     assert not thread.is_alive()
     assert len(errors) == 1
+
+
+def test_find_and_search_answer_in_tmdb_shapes(fake_tmdb: FakeTMDB) -> None:
+    fake_tmdb.add_movie(7, title="Seven", imdb_id="tt0114369")
+    recorded_find = example("find-by-id.json")
+    recorded_search = example("search-movie.json")
+
+    found = get(fake_tmdb, "/find/tt0114369", external_source="imdb_id").json()
+    searched = get(fake_tmdb, "/search/movie", query="seven").json()
+
+    assert found.keys() == recorded_find.keys()
+    assert found["movie_results"][0].keys() == recorded_find["movie_results"][0].keys()
+    assert searched.keys() == recorded_search.keys()
+    assert searched["results"][0].keys() == recorded_search["results"][0].keys()

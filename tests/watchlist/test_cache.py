@@ -6,7 +6,7 @@ from django.urls import reverse
 from catalog import services as catalog_services
 from core import versioned_cache
 from tests.catalog.factories import MovieFactory, tmdb_summary
-from tests.conftest import client_for
+from tests.conftest import client_for, read_page
 from tests.favorites.helpers import client_skipping_authentication, record_cache_calls
 from tests.watchlist.factories import WatchlistItemFactory
 from watchlist.cache import WATCHLISTS
@@ -27,7 +27,7 @@ def test_pages_are_cached_per_user_under_their_keys(user):
 
     key = WATCHLISTS.page_key(user_id=user.id, page=1, page_size=5)
     assert key == f"watchlist_{user.id}_page_1_size_5"
-    assert WATCHLISTS.pages(user.id).read(key).entry(key)["count"] == 1
+    assert read_page(WATCHLISTS.pages(user.id), key).entry(key)["count"] == 1
 
 
 def test_a_cached_page_is_one_round_trip_and_no_query(user, monkeypatch, django_assert_num_queries):

@@ -218,6 +218,63 @@ await step("remove the favorite (204), gone from the list", async () => {
   assert.equal(page.count, 0);
 });
 
+await step("watch history: add a play (201 Play), a future day (400), list, Letterboxd CSV, remove", async () => {
+  const movie_id = need(movieId, "list movies");
+  need(access, "log in");
+  const res = await authed.POST("/api/history/", {
+    body: { movie_id, watched_on: "2024-05-01", rewatch: true, note: "Again." },
+  });
+  const play: Schemas["Play"] = bodyOf("/api/history/", "post", 201, res);
+  assert.deepEqual([play.movie.id, play.watched_on, play.rewatch, play.source], [movie_id, "2024-05-01", true, null]);
+  const future = await authed.POST("/api/history/", { body: { movie_id, watched_on: "2999-01-01" } });
+  const err = fieldErrors(bodyOf("/api/history/", "post", 400, future));
+  nonEmptyStrings(err.watched_on, "watched_on");
+  const list = await authed.GET("/api/history/");
+  const page: Schemas["PaginatedPlayList"] = bodyOf("/api/history/", "get", 200, list);
+  assert.deepEqual(page.results.map((p) => p.id), [play.id]);
+  const exported = await authed.GET("/api/me/export/letterboxd.csv", { parseAs: "text" });
+  assert.equal(exported.response.status, 200);
+  assert.match(exported.response.headers.get("content-type") ?? "", /^text\/csv/);
+  const csv = String(exported.data);
+  assert.equal(csv.split("\r\n")[0], "tmdbID,Title,Year,WatchedDate,Rating10,Rewatch");
+  assert.match(csv, /,2024-05-01,,true\r\n/);
+  const removed = await authed.DELETE("/api/history/{id}/", { params: { path: { id: play.id } } });
+  assert.equal(removed.response.status, 204);
+});
+
+await step("import a file: upload (202 Import), poll it until done; an unknown file (400 FieldErrors)", async () => {
+  need(access, "log in");
+  const upload = (name: string, text: string) =>
+    authed.POST("/api/imports/", {
+      // The multipart body: the schema's file field is binary, sent as a Blob in a FormData.
+      body: {} as Schemas["ImportUploadRequest"],
+      bodySerializer: () => {
+        const form = new FormData();
+        form.append("file", new Blob([text], { type: "text/csv" }), name);
+        return form;
+      },
+    });
+  const csv =
+    "Const,Your Rating,Date Rated,Title,URL,Title Type,IMDb Rating,Runtime (mins),Year\n" +
+    "tt0114709,9,2024-05-01,Toy Story,,Movie,8.3,81,1995\n";
+  const queued: Schemas["Import"] = bodyOf("/api/imports/", "post", 202, await upload("ratings.csv", csv));
+  assert.equal(queued.source, "imdb");
+  let current = queued;
+  for (const deadline = Date.now() + 30_000; current.status === "queued" || current.status === "running"; ) {
+    assert.ok(Date.now() < deadline, `the import is still ${current.status}`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const res = await authed.GET("/api/imports/{id}/", { params: { path: { id: queued.id } } });
+    current = bodyOf("/api/imports/{id}/", "get", 200, res);
+  }
+  assert.equal(current.status, "done", JSON.stringify(current));
+  assert.deepEqual([current.counts.read, current.counts.imported, current.error], [1, 1, null]);
+  const list = await authed.GET("/api/imports/");
+  const page: Schemas["PaginatedImportList"] = bodyOf("/api/imports/", "get", 200, list);
+  assert.equal(page.results[0]?.id, queued.id);
+  const err = fieldErrors(bodyOf("/api/imports/", "post", 400, await upload("x.csv", "a,b\n1,2\n")));
+  nonEmptyStrings(err.file, "file");
+});
+
 await step("refresh twice with the same refresh token (200 {access} each time)", async () => {
   const token = need(refresh, "log in");
   for (const attempt of [1, 2]) {

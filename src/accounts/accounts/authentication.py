@@ -14,8 +14,8 @@ from accounts.conf import accounts_settings
 from accounts.cookies import enforce_csrf
 from accounts.models import User
 from accounts.tokens import token_version
-from core.api import read_ahead
-from core.versioned_cache import Read
+from core import versioned_cache
+from core.api import read_along
 
 
 class JWTCookieAuthentication(JWTAuthentication):
@@ -23,7 +23,8 @@ class JWTCookieAuthentication(JWTAuthentication):
 
     A cookie is sent by the browser on its own, so unlike the header it needs CSRF protection.
     The user is read from the cache for ``ACCOUNTS['USER_CACHE_TIMEOUT']`` seconds (see
-    ``accounts.cache``), so most requests make no query for it.
+    ``accounts.cache``), so most requests make no query for it; what the view asked to be read
+    with the user is read in the same round trip (``core.api.read_along``).
 
     Typing: simplejwt annotates an ``AuthenticationFailed`` detail as str, yet passes lazy strings
     itself (hence the ignores), and ``get_user``'s return as a bare TypeVar, which no override
@@ -31,32 +32,33 @@ class JWTCookieAuthentication(JWTAuthentication):
     """
 
     def authenticate(self, request: Request):
-        self._request = request  # an instance per request (DRF): for get_user's read ahead
-        if self.get_header(request) is not None:
-            return super().authenticate(request)
-        if not accounts_settings.JWT_COOKIE_MODE:
-            return None
-        raw_token = request.COOKIES.get(accounts_settings.ACCESS_COOKIE_NAME)
-        if not raw_token:
-            return None
-        validated = self.get_validated_token(raw_token.encode())
-        enforce_csrf(request)
-        return self.get_user(validated), validated
+        header = self.get_header(request)
+        if header is not None:
+            raw_token = self.get_raw_token(header)
+            if raw_token is None:
+                return None
+            validated = self.get_validated_token(raw_token)
+        else:
+            cookie = request.COOKIES.get(accounts_settings.ACCESS_COOKIE_NAME)
+            if not accounts_settings.JWT_COOKIE_MODE or not cookie:
+                return None
+            validated = self.get_validated_token(cookie.encode())
+            enforce_csrf(request)
+        return self.get_user(validated, request), validated
 
     def get_validated_token(self, raw_token: bytes) -> Token:
         """simplejwt's, verified once per process while unexpired (``verified_tokens``)."""
         return verified_tokens.validated(raw_token, super().get_validated_token)
 
-    def get_user(self, validated_token: Token) -> User:  # type: ignore[override]  # see above
+    def get_user(  # type: ignore[override]  # see above
+        self, validated_token: Token, request: Request | None = None
+    ) -> User:
         user_id = validated_token.get(jwt_settings.USER_ID_CLAIM)
         if not accounts_settings.USER_CACHE_TIMEOUT or user_id is None:
             user = cast(User, super().get_user(validated_token))
         else:
             key = user_key(user_id)
-            # With the page the view will serve, in one round trip (core.api.read_ahead).
-            user_read = Read([user_namespace(user_id)], [key])
-            request = getattr(self, "_request", None)  # None: called on its own
-            snapshot = read_ahead.read_with_user(request, user_id, user_read)
+            snapshot = self._read_cached(request, user_id)
             user = snapshot.entry(key)
             if user is None:
                 user = cast(User, super().get_user(validated_token))  # the database, its checks
@@ -69,6 +71,18 @@ class JWTCookieAuthentication(JWTAuthentication):
                 code="token_not_valid",
             )
         return user
+
+    @staticmethod
+    def _read_cached(request: Request | None, user_id: int) -> versioned_cache.Snapshot:
+        """The cached user, with the view's read (``read_along.asked``) in the same round
+        trip."""
+        user_read = versioned_cache.Read([user_namespace(user_id)], [user_key(user_id)])
+        along = None if request is None else read_along.asked(request, user_id)
+        if along is None:
+            return versioned_cache.read_many([user_read])[0]
+        snapshot, along_snapshot = versioned_cache.read_many([user_read, along])
+        read_along.keep(cast(Request, request), along, along_snapshot)
+        return snapshot
 
     @staticmethod
     def _check_cached_user(user: User, validated_token: Token) -> None:

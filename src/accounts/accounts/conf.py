@@ -37,6 +37,9 @@ DEFAULTS = {
     # The front end's page an e-mail verification links to; it posts {uid} and {token} to
     # /api/verify-email/.
     "EMAIL_VERIFY_URL": "http://localhost:5173/verify-email?uid={uid}&token={token}",
+    # Days django-axes' login records (access and failure logs) are kept; older ones, and the
+    # failures past their cool-off, are deleted by the daily prune (``accounts.tasks``).
+    "LOGIN_RECORDS_DAYS": 30,
     # Refuse to log in (400) accounts whose e-mail address is not verified yet.
     "LOGIN_REQUIRES_VERIFIED_EMAIL": False,
     # What GET /api/me/export/ gathers besides the account: {"<part>": "dotted.path"}, each a

@@ -3,8 +3,6 @@ HTML from the app's templates (``accounts/email/<name>_subject.txt``, ``<name>.t
 ``<name>.html``), through whatever ``EMAIL_BACKEND`` the project configures, and the one-use
 links they carry, made with Django's token generators."""
 
-import logging
-
 from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator, default_token_generator
 from django.core.mail import EmailMultiAlternatives
@@ -14,8 +12,6 @@ from django.utils.http import urlsafe_base64_decode, urlsafe_base64_encode
 
 from accounts.conf import accounts_settings
 from accounts.models import User
-
-logger = logging.getLogger(__name__)
 
 
 class EmailVerificationTokenGenerator(PasswordResetTokenGenerator):
@@ -27,7 +23,8 @@ class EmailVerificationTokenGenerator(PasswordResetTokenGenerator):
 
     def _make_hash_value(self, user: User, timestamp: int) -> str:
         verified = "" if user.email_verified_at is None else user.email_verified_at.isoformat()
-        return f"{user.pk}{user.email}{verified}{timestamp}"
+        changed = "" if user.email_changed_at is None else user.email_changed_at.isoformat()
+        return f"{user.pk}{user.email}{verified}{changed}{timestamp}"
 
 
 email_verification_token_generator = EmailVerificationTokenGenerator()
@@ -51,9 +48,8 @@ def link(template: str, *, uid: str, token: str) -> str:
 
 
 def send(*, user: User, name: str, url: str) -> None:
-    """Send ``accounts/email/<name>*`` to the user, the link ``url`` in the context. A mail
-    server that fails is logged (without the link), not raised: the request answers as it would
-    otherwise (a reset request that failed only for existing addresses would reveal them)."""
+    """Send ``accounts/email/<name>*`` to the user, the link ``url`` in the context; a mail
+    server's failure is raised (the worker's task tries again later: ``accounts.tasks``)."""
     context = {"user": user, "url": url}
     subject = render_to_string(f"accounts/email/{name}_subject.txt", context)
     message = EmailMultiAlternatives(
@@ -65,10 +61,7 @@ def send(*, user: User, name: str, url: str) -> None:
     message.attach_alternative(
         render_to_string(f"accounts/email/{name}.html", context), "text/html"
     )
-    try:
-        message.send()
-    except Exception:
-        logger.exception("could not send the %s e-mail to user %s", name, user.pk)
+    message.send()
 
 
 def send_password_reset(*, user: User) -> None:

@@ -1,8 +1,10 @@
+import unicodedata
 from collections.abc import Collection
 from typing import Any, ClassVar, Self
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.contrib.auth.validators import UnicodeUsernameValidator
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -12,17 +14,24 @@ from accounts.validators import validate_single_script
 ALREADY_TAKEN = "A user with that username already exists."
 
 
+def fold_username(name: str) -> str:
+    """The one rule by which usernames are compared (uniqueness, login, lockout records, the
+    export and deletion of login records): Unicode form NFKC, then case folding, in Python, so
+    that every database agrees ("boßlady" is "bosslady", "Ärger" is "ärger" on SQLite too)."""
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", name).casefold())
+
+
 class CaseInsensitiveUserManager(UserManager["User"]):
     def get_by_natural_key(self, username: str | None) -> "User":
-        """The user whose username matches regardless of case and Unicode form (NFKC), as
-        usernames are unique: logging in as ``Alice``, or ``ALICE`` in fullwidth letters, finds
-        ``alice``."""
-        return self.get(username__iexact=self.model.normalize_username(username or ""))
+        """The user whose username folds to the same (``fold_username``), as usernames are
+        unique: logging in as ``Alice``, or ``ALICE`` in fullwidth letters, finds ``alice``."""
+        return self.get(username_key=fold_username(username or ""))
 
 
 class User(AbstractUser):
     """The project's user: a required e-mail, unique regardless of case; a username unique
-    regardless of case and Unicode form (stored NFKC-normalised), of one script.
+    once folded (``username_key``: regardless of case and Unicode form; the name itself is
+    stored NFKC-normalised), of one script.
 
     ``token_version`` is carried in every token issued to the user and must match for the
     token to be accepted: a save that changes the password or deactivates the user moves it on,
@@ -38,12 +47,27 @@ class User(AbstractUser):
         validators=[UnicodeUsernameValidator(), validate_single_script],
         error_messages={"unique": ALREADY_TAKEN},
     )
+    # Case folding may lengthen a name up to three times ("ΐ" folds to three characters).
+    username_key = models.CharField(
+        "folded username",
+        max_length=450,
+        unique=True,
+        editable=False,
+        help_text="The username folded (fold_username): unique, and what logins compare.",
+    )
     email = models.EmailField("email address", max_length=254)
     email_verified_at = models.DateTimeField(
         "e-mail verified at",
         null=True,
         blank=True,
         help_text="When the user confirmed the current address; empty while it is unverified.",
+    )
+    email_changed_at = models.DateTimeField(
+        "e-mail changed at",
+        null=True,
+        blank=True,
+        editable=False,
+        help_text="When the address last changed: links sent before no longer verify it.",
     )
     token_version = models.PositiveIntegerField(
         default=0, editable=False, help_text="Moves on to revoke every token of the user."
@@ -58,11 +82,6 @@ class User(AbstractUser):
         swappable = "AUTH_USER_MODEL"
         constraints = [
             models.UniqueConstraint(Lower("email"), name="accounts_user_email_ci_unique"),
-            models.UniqueConstraint(
-                Lower("username"),
-                name="accounts_user_username_ci_unique",
-                violation_error_message=ALREADY_TAKEN,
-            ),
         ]
 
     @classmethod
@@ -71,7 +90,21 @@ class User(AbstractUser):
         user._loaded_active = user.__dict__.get("is_active")
         return user
 
+    def validate_unique(self, exclude: Collection[str] | None = None) -> None:
+        """Django's checks, and the folded username's (not a form field, so never checked by
+        them): a twin is reported on ``username``."""
+        super().validate_unique(exclude)
+        if exclude and "username" in exclude:
+            return
+        twins = User._default_manager.filter(username_key=fold_username(self.get_username()))
+        if twins.exclude(pk=self.pk).exists():
+            raise ValidationError({"username": ALREADY_TAKEN}, code="unique")
+
     def save(self, *args: Any, **kwargs: Any) -> None:
+        self.username_key = fold_username(self.get_username())
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "username" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "username_key"}
         if self._revokes_tokens():
             self.token_version += 1
             update_fields = kwargs.get("update_fields")

@@ -4,7 +4,7 @@ scheme), examples and shared responses."""
 from drf_spectacular.contrib.rest_framework_simplejwt import SimpleJWTScheme
 from drf_spectacular.utils import OpenApiExample, OpenApiResponse
 
-from core.api.schema import DETAIL_OR_FIELD_ERRORS, NOT_AUTHENTICATED, detail_response
+from core.api.schema import DETAIL_OR_FIELD_ERRORS, detail_response
 
 
 class JWTCookieScheme(SimpleJWTScheme):
@@ -16,11 +16,6 @@ USER_EXAMPLE = {"id": 1, "username": "testuser", "email": "test@example.com", "f
 TOKEN_EXAMPLE = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJ0b2tlbl90eXBlIjoiYWNjZXNzIn0.c2lnbmF0dXJl"  # noqa: S105 (a documentation example)
 INVALID_TOKEN = "Token is invalid or expired"  # noqa: S105 (an error message)
 
-THROTTLED = detail_response(
-    "Rate limit exceeded (see Retry-After).",
-    Throttled="Request was throttled. Expected available in 60 seconds.",
-)
-UNAUTHENTICATED = detail_response("Missing or invalid token.", **{"No token": NOT_AUTHENTICATED})
 INVALID_REFRESH = detail_response(
     "Invalid, expired or revoked refresh token.", **{"Invalid refresh": INVALID_TOKEN}
 )
@@ -222,9 +217,43 @@ EXPORT_EXAMPLE = OpenApiExample(
                 }
             ]
         },
+        "history": {
+            "plays": [
+                {
+                    "movie_id": 603,
+                    "title": "The Matrix",
+                    "watched_on": "2026-11-30",
+                    "rewatch": True,
+                    "note": "",
+                    "source": "",
+                    "created_at": "2026-12-01T10:08:30+00:00",
+                }
+            ]
+        },
         "recommendations": {
             "hidden_movies": [
                 {"movie_id": 2, "title": "Heat", "hidden_at": "2026-12-01T10:09:00+00:00"}
+            ]
+        },
+        "imports": {
+            "imports": [
+                {
+                    "id": 4,
+                    "source": "imdb",
+                    "file_name": "ratings.csv",
+                    "status": "done",
+                    "created_at": "2026-12-01T10:10:00+00:00",
+                    "finished_at": "2026-12-01T10:10:02+00:00",
+                    "counts": {
+                        "read": 2,
+                        "imported": 1,
+                        "already_present": 0,
+                        "skipped": {"tv": 1},
+                        "unmatched": 0,
+                    },
+                    "unmatched": [],
+                    "error": None,
+                }
             ]
         },
     },
@@ -274,8 +303,22 @@ ACCOUNT_STATES_EXAMPLE = OpenApiExample(
     "Two movies",
     value={
         "results": [
-            {"id": 1, "favorite": {"id": 7}, "watchlist": None, "rating": 8.5, "hidden": False},
-            {"id": 2, "favorite": None, "watchlist": {"id": 3}, "rating": None, "hidden": True},
+            {
+                "id": 1,
+                "favorite": {"id": 7},
+                "watchlist": None,
+                "rating": 8.5,
+                "watched": {"plays": 2, "last_watched_on": "2026-11-21"},
+                "hidden": False,
+            },
+            {
+                "id": 2,
+                "favorite": None,
+                "watchlist": {"id": 3},
+                "rating": None,
+                "watched": None,
+                "hidden": True,
+            },
         ]
     },
     response_only=True,

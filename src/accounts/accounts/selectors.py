@@ -45,3 +45,9 @@ def account_states(*, user: User, movie_ids: list[int]) -> list[dict[str, Any]]:
         }
         for movie_id in movie_ids
     ]
+
+
+def password_reset_user(*, email: str) -> User | None:
+    """The active account with this address (regardless of case) that has a password to reset."""
+    user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
+    return user if user is not None and user.has_usable_password() else None

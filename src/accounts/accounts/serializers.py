@@ -9,12 +9,13 @@ from rest_framework.validators import UniqueValidator
 from rest_framework_simplejwt.serializers import TokenObtainPairSerializer
 
 from accounts.conf import accounts_settings
-from accounts.models import ALREADY_TAKEN, User
+from accounts.models import ALREADY_TAKEN, User, fold_username
 from accounts.selectors import user_favorite_movie_ids
 from accounts.tokens import SessionRefreshToken
 from accounts.validators import validate_single_script
 from core.api.integers import MAX_ID, plain_int
 from core.api.serializers import BuiltOnceModelSerializer
+from core.api.strings import StrictCharField, StrictEmailField
 from core.conf import installed_entries
 
 
@@ -47,10 +48,10 @@ class UserDetailSerializer(BuiltOnceModelSerializer):
         return user_favorite_movie_ids(user=user)
 
 
-def _password_field(**kwargs: Any) -> serializers.CharField:
+def _password_field(**kwargs: Any) -> StrictCharField:
     """A password, checked by the configured validators (their rules are its description)."""
     rules = " ".join(password_validators_help_texts())
-    return serializers.CharField(
+    return StrictCharField(
         write_only=True,
         max_length=128,
         trim_whitespace=False,
@@ -60,7 +61,14 @@ def _password_field(**kwargs: Any) -> serializers.CharField:
     )
 
 
-class UsernameField(serializers.CharField):
+def validate_username_free(name: str) -> None:
+    """No account's username folds to the same (``User.validate_unique`` checks it again in the
+    transaction, the database's unique key last)."""
+    if User.objects.filter(username_key=fold_username(name)).exists():
+        raise serializers.ValidationError(ALREADY_TAKEN, code="unique")
+
+
+class UsernameField(StrictCharField):
     """A username as the user model stores it: NFKC-normalised, so "alice" in fullwidth letters
     is "alice" (and taken if "Alice" is)."""
 
@@ -75,10 +83,10 @@ class UserRegisterSerializer(serializers.ModelSerializer):
         validators=[
             UnicodeUsernameValidator(),
             validate_single_script,
-            UniqueValidator(User.objects.all(), lookup="iexact", message=ALREADY_TAKEN),
+            validate_username_free,
         ],
     )
-    email = serializers.EmailField(
+    email = StrictEmailField(
         max_length=254,
         validators=[UniqueValidator(queryset=User.objects.all(), lookup="iexact")],
     )
@@ -93,6 +101,14 @@ class TokenObtainSerializer(TokenObtainPairSerializer):
     """simplejwt's pair plus the user, with the spec's 400 for wrong credentials."""
 
     token_class = SessionRefreshToken
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # simplejwt's own fields are DRF's CharFields, which take numbers.
+        self.fields[self.username_field] = StrictCharField(write_only=True)
+        self.fields["password"] = StrictCharField(
+            write_only=True, trim_whitespace=False, style={"input_type": "password"}
+        )
 
     def validate(self, attrs: dict) -> dict:
         try:
@@ -111,20 +127,18 @@ class TokenObtainSerializer(TokenObtainPairSerializer):
 
 
 class TokenPairResponseSerializer(serializers.Serializer):
-    access = serializers.CharField()
-    refresh = serializers.CharField()
+    access = StrictCharField()
+    refresh = StrictCharField()
     user = UserDetailSerializer()
 
 
 class TokenRefreshSerializer(serializers.Serializer):
-    refresh = serializers.CharField(
-        help_text="In cookie mode it may be omitted: the cookie is used."
-    )
+    refresh = StrictCharField(help_text="In cookie mode it may be omitted: the cookie is used.")
 
 
 class TokenRefreshResponseSerializer(serializers.Serializer):
-    access = serializers.CharField()
-    refresh = serializers.CharField(
+    access = StrictCharField()
+    refresh = StrictCharField(
         required=False,
         help_text="Only with rotation (on by default in cookie mode): the refresh token that "
         "replaces the one sent, which then serves a few seconds more.",
@@ -132,47 +146,47 @@ class TokenRefreshResponseSerializer(serializers.Serializer):
 
 
 class TokenPairSerializer(serializers.Serializer):
-    access = serializers.CharField()
-    refresh = serializers.CharField()
+    access = StrictCharField()
+    refresh = StrictCharField()
 
 
 class PasswordChangeSerializer(serializers.Serializer):
-    current_password = serializers.CharField(
+    current_password = StrictCharField(
         write_only=True, max_length=128, trim_whitespace=False, style={"input_type": "password"}
     )
     new_password = _password_field()
 
 
 class CsrfTokenSerializer(serializers.Serializer):
-    csrfToken = serializers.CharField(
+    csrfToken = StrictCharField(
         help_text="Send it back in the X-CSRFToken header of unsafe requests in cookie mode."
     )
 
 
 class LogoutSerializer(serializers.Serializer):
-    refresh = serializers.CharField(required=False, help_text="Omit in cookie mode.")
+    refresh = StrictCharField(required=False, help_text="Omit in cookie mode.")
 
 
 class PasswordResetSerializer(serializers.Serializer):
-    email = serializers.EmailField(max_length=254)
+    email = StrictEmailField(max_length=254)
 
 
 class PasswordResetConfirmSerializer(serializers.Serializer):
-    uid = serializers.CharField(max_length=64, help_text="The `uid` of the e-mailed link.")
-    token = serializers.CharField(max_length=128, help_text="The `token` of the e-mailed link.")
+    uid = StrictCharField(max_length=64, help_text="The `uid` of the e-mailed link.")
+    token = StrictCharField(max_length=128, help_text="The `token` of the e-mailed link.")
     new_password = _password_field()
 
 
 class EmailVerifySerializer(serializers.Serializer):
-    uid = serializers.CharField(max_length=64, help_text="The `uid` of the e-mailed link.")
-    token = serializers.CharField(max_length=128, help_text="The `token` of the e-mailed link.")
+    uid = StrictCharField(max_length=64, help_text="The `uid` of the e-mailed link.")
+    token = StrictCharField(max_length=128, help_text="The `token` of the e-mailed link.")
 
 
 class UserEmailChangeSerializer(serializers.Serializer):
-    email = serializers.EmailField(
+    email = StrictEmailField(
         max_length=254, help_text="The new address: a link to verify it is sent there."
     )
-    password = serializers.CharField(
+    password = StrictCharField(
         write_only=True,
         max_length=128,
         trim_whitespace=False,
@@ -182,13 +196,13 @@ class UserEmailChangeSerializer(serializers.Serializer):
 
 
 class UserDeleteSerializer(serializers.Serializer):
-    password = serializers.CharField(
+    password = StrictCharField(
         write_only=True, max_length=128, trim_whitespace=False, style={"input_type": "password"}
     )
 
 
 class AcceptedSerializer(serializers.Serializer):
-    detail = serializers.CharField()
+    detail = StrictCharField()
 
 
 class ExportedSessionSerializer(serializers.Serializer):
@@ -198,16 +212,16 @@ class ExportedSessionSerializer(serializers.Serializer):
 
 class ExportedLoginSerializer(serializers.Serializer):
     at = serializers.DateTimeField()
-    ip_address = serializers.CharField(allow_null=True)
-    user_agent = serializers.CharField()
+    ip_address = StrictCharField(allow_null=True)
+    user_agent = StrictCharField()
 
 
 class ExportedAccountSerializer(serializers.Serializer):
     id = serializers.IntegerField()
-    username = serializers.CharField()
-    email = serializers.EmailField()
-    first_name = serializers.CharField(allow_blank=True)
-    last_name = serializers.CharField(allow_blank=True)
+    username = StrictCharField()
+    email = StrictEmailField()
+    first_name = StrictCharField(allow_blank=True)
+    last_name = StrictCharField(allow_blank=True)
     date_joined = serializers.DateTimeField()
     last_login = serializers.DateTimeField(allow_null=True)
     email_verified_at = serializers.DateTimeField(allow_null=True)
@@ -227,7 +241,7 @@ def user_export_serializer() -> type[serializers.Serializer]:
 
 
 class AccountStatesQuerySerializer(serializers.Serializer):
-    movie = serializers.CharField(
+    movie = StrictCharField(
         trim_whitespace=False,
         help_text="Movie ids separated by commas (ASCII digits), at most "
         "ACCOUNTS['ACCOUNT_STATES_MAX_MOVIES'] (100); a repeated id is answered once.",
@@ -258,6 +272,26 @@ class _RowField(serializers.JSONField):
     """``{"id": <row id>}``, or null when the movie is not in that list."""
 
 
+@extend_schema_field(
+    {
+        "type": "object",
+        "nullable": True,
+        "properties": {
+            "plays": {"type": "integer", "description": "How many times you saw it."},
+            "last_watched_on": {
+                "type": "string",
+                "format": "date",
+                "nullable": True,
+                "description": "The latest day you saw it; null: no play has a day.",
+            },
+        },
+        "required": ["plays", "last_watched_on"],
+    }
+)
+class _WatchedField(serializers.JSONField):
+    """``{"plays": n, "last_watched_on": day or null}``, or null when never watched."""
+
+
 # The parts the schema knows by name; others are described as any JSON value.
 _KNOWN_PARTS = {
     "favorite": lambda: _RowField(
@@ -267,6 +301,9 @@ _KNOWN_PARTS = {
         help_text="Your watchlist item (its id: DELETE /api/watchlist/<id>/), or null."
     ),
     "rating": lambda: serializers.FloatField(allow_null=True, help_text="Your rating, or null."),
+    "watched": lambda: _WatchedField(
+        help_text="Your plays of it (GET /api/history/): how many, and the latest day; or null."
+    ),
     "hidden": lambda: serializers.BooleanField(help_text="Hidden from your recommendations."),
 }
 

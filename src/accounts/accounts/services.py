@@ -2,6 +2,7 @@
 
 import datetime
 import hashlib
+from dataclasses import dataclass
 from typing import Any
 
 from django.apps import apps
@@ -17,12 +18,13 @@ from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 from rest_framework_simplejwt.tokens import RefreshToken, Token
 from rest_framework_simplejwt.utils import get_md5_hash_password
 
-from accounts import emails
+from accounts import emails, tasks
 from accounts.conf import accounts_settings
 from accounts.models import RotatedRefreshToken, User
 from accounts.selectors import user_export_parts
 from accounts.signals import user_deleting
 from accounts.tokens import SessionRefreshToken, outstanding_create, token_version
+from core import jobs
 
 
 @transaction.atomic
@@ -133,6 +135,15 @@ def _token_user(refresh: Token, outstanding: OutstandingToken | None) -> User | 
     return user
 
 
+def _new_password_set(user: User, new_password: str) -> None:
+    try:
+        validate_password(new_password, user=user)
+    except ValidationError as exc:
+        raise ValidationError({"new_password": exc.messages}) from exc
+    user.set_password(new_password)
+    user.save(update_fields=["password"])  # moves the token version on: every token revoked
+
+
 @transaction.atomic
 def password_change(*, user: User, current_password: str, new_password: str) -> dict[str, str]:
     """Set a new password (checked by the configured validators) and answer a fresh pair:
@@ -140,12 +151,7 @@ def password_change(*, user: User, current_password: str, new_password: str) -> 
     or ``new_password``."""
     if not user.check_password(current_password):
         raise ValidationError({"current_password": "Your current password is not correct."})
-    try:
-        validate_password(new_password, user=user)
-    except ValidationError as exc:
-        raise ValidationError({"new_password": exc.messages}) from exc
-    user.set_password(new_password)
-    user.save(update_fields=["password"])  # moves the token version on
+    _new_password_set(user, new_password)
     return session_tokens(user=user)
 
 
@@ -157,24 +163,13 @@ def refresh_token_blacklist(*, token: str) -> None:
 INVALID_LINK = "The link is invalid, expired or already used."
 
 
-def _new_password_set(user: User, new_password: str) -> None:
-    try:
-        validate_password(new_password, user=user)
-    except ValidationError as exc:
-        raise ValidationError({"new_password": exc.messages}) from exc
-    user.set_password(new_password)
-    user.save(update_fields=["password"])  # moves the token version on: every token revoked
-
-
 def password_reset_request(*, email: str) -> None:
-    """E-mail a reset link to the active account with this address, if there is one and the
-    address got fewer than ``ACCOUNTS['PASSWORD_RESET_EMAILS_PER_HOUR']`` this hour. Silent
-    either way: the caller answers the same whatever happened."""
-    if not _reset_email_allowed(email):
-        return
-    user = User.objects.filter(email__iexact=email.strip(), is_active=True).first()
-    if user is not None and user.has_usable_password():
-        emails.send_password_reset(user=user)
+    """Queue the reset e-mail for this address (``tasks.password_reset_email``: the worker sends
+    it if an active account has the address), unless the address got
+    ``ACCOUNTS['PASSWORD_RESET_EMAILS_PER_HOUR']`` requests this hour. The request does the same
+    work whether or not the address has an account: the caller answers alike, in the same time."""
+    if _reset_email_allowed(email):
+        jobs.delay_on_commit(tasks.password_reset_email, email.strip())
 
 
 def _reset_email_allowed(email: str) -> bool:
@@ -204,8 +199,9 @@ def password_reset_confirm(*, uid: str, token: str, new_password: str) -> None:
 
 
 def email_verification_send(*, user: User) -> None:
-    """E-mail the user a link that verifies their current address."""
-    emails.send_email_verification(user=user)
+    """E-mail the user a link that verifies their current address (queued: the worker sends it
+    once the current transaction has committed)."""
+    jobs.delay_on_commit(tasks.email_verification_email, user.pk)
 
 
 def email_verify(*, uid: str, token: str) -> User:
@@ -243,9 +239,10 @@ def user_email_change(*, user: User, email: str, password: str) -> User:
         raise taken
     user.email = email
     user.email_verified_at = None
+    user.email_changed_at = timezone.now()  # earlier links fail, even back to a former address
     try:
         with transaction.atomic():
-            user.save(update_fields=["email", "email_verified_at"])
+            user.save(update_fields=["email", "email_verified_at", "email_changed_at"])
     except IntegrityError as exc:  # a concurrent change to the same address
         raise taken from exc
     email_verification_send(user=user)
@@ -266,6 +263,42 @@ def user_delete(*, user: User, password: str) -> None:
         user.delete()
 
 
+@dataclass
+class PruneSummary:
+    refresh_tokens: int
+    login_records: int
+
+    def __str__(self) -> str:
+        return (
+            f"{self.refresh_tokens} expired refresh tokens, "
+            f"{self.login_records} old login records deleted"
+        )
+
+
+def expired_records_prune() -> PruneSummary:
+    """Delete the refresh tokens that have expired (with their blacklist and rotation rows) and
+    django-axes' login records older than ``ACCOUNTS['LOGIN_RECORDS_DAYS']`` days (failures
+    past their cool-off, the access and failure logs)."""
+    now = timezone.now()
+    tokens, _ = OutstandingToken.objects.filter(expires_at__lte=now).delete()
+    records = 0
+    if apps.is_installed("axes"):
+        from axes.handlers.database import AxesDatabaseHandler
+        from axes.helpers import get_cool_off
+        from axes.models import AccessAttempt
+
+        # (AxesDatabaseHandler.clean_expired_user_attempts needs a request: the same query.)
+        cool_off = get_cool_off()
+        if cool_off is not None:
+            expired = AccessAttempt.objects.filter(attempt_time__lte=now - cool_off)
+            records += expired.delete()[0]
+        handler = AxesDatabaseHandler()
+        days: int = accounts_settings.LOGIN_RECORDS_DAYS
+        records += handler.reset_logs(age_days=days)
+        records += handler.reset_failure_logs(age_days=days)
+    return PruneSummary(refresh_tokens=tokens, login_records=records)
+
+
 def _login_record_models() -> list[type[models.Model]]:
     """django-axes' records of login attempts, when it is installed (the project's lockouts)."""
     if not apps.is_installed("axes"):
@@ -277,9 +310,11 @@ def _login_record_models() -> list[type[models.Model]]:
 
 def _login_record_names(user: User) -> set[str]:
     """The names django-axes records a user's logins under: the username of a success, the
-    casefolded one of a failure (``accounts.lockout.username``)."""
+    folded one of a failure (``accounts.lockout.record_name``)."""
+    from accounts.lockout import record_name  # django-axes' models: only while it is installed
+
     name = user.get_username()
-    return {name, User.normalize_username(name).casefold()}
+    return {name, record_name(name)}
 
 
 def user_export(*, user: User) -> dict[str, Any]:

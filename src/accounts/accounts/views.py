@@ -1,6 +1,8 @@
 from typing import cast
 
 from django.middleware.csrf import get_token
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import never_cache
 from drf_spectacular.utils import extend_schema
 from rest_framework import exceptions, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -33,6 +35,7 @@ from accounts.serializers import (
     account_state_serializer,
     user_export_serializer,
 )
+from core.api.schema import THROTTLED, UNAUTHENTICATED
 
 VERIFY_RESENT = "A new link to verify your address is on its way."
 RESET_ACCEPTED = "If an account has this address, a link to reset its password is on its way."
@@ -74,7 +77,7 @@ class RegisterView(_AnonymousView):
         responses={
             201: UserDetailSerializer,
             400: schema.INVALID_REGISTRATION,
-            429: schema.THROTTLED,
+            429: THROTTLED,
         },
         examples=schema.REGISTER_EXAMPLES,
     )
@@ -98,7 +101,7 @@ class TokenObtainView(_AnonymousView):
         responses={
             200: TokenPairResponseSerializer,
             400: schema.INVALID_CREDENTIALS,
-            429: schema.THROTTLED,
+            429: THROTTLED,
         },
         examples=schema.LOGIN_EXAMPLES,
     )
@@ -126,7 +129,7 @@ class TokenRefreshView(_AnonymousView):
             400: schema.NO_REFRESH_TOKEN,
             401: schema.INVALID_REFRESH,
             403: schema.CSRF_FAILED,
-            429: schema.THROTTLED,
+            429: THROTTLED,
         },
         examples=schema.REFRESH_EXAMPLES,
     )
@@ -187,8 +190,8 @@ class PasswordChangeView(APIView):
         responses={
             200: TokenPairSerializer,
             400: schema.INVALID_PASSWORD_CHANGE,
-            401: schema.UNAUTHENTICATED,
-            429: schema.THROTTLED,
+            401: UNAUTHENTICATED,
+            429: THROTTLED,
         },
         examples=schema.PASSWORD_CHANGE_EXAMPLES,
     )
@@ -219,6 +222,7 @@ class CsrfTokenView(_AnonymousView):
         return Response({"csrfToken": get_token(request)})
 
 
+@method_decorator(never_cache, name="dispatch")  # Django's: private, no-store (and no-cache)
 class MeView(APIView):
     """The authenticated user; and the deletion of the account."""
 
@@ -233,7 +237,7 @@ class MeView(APIView):
     @extend_schema(
         tags=["auth"],
         summary="Get the current user",
-        responses={200: UserDetailSerializer, 401: schema.UNAUTHENTICATED},
+        responses={200: UserDetailSerializer, 401: UNAUTHENTICATED},
         examples=[schema.ME_EXAMPLE],
     )
     def get(self, request: Request) -> Response:
@@ -248,8 +252,8 @@ class MeView(APIView):
         responses={
             200: UserDetailSerializer,
             400: schema.INVALID_EMAIL_CHANGE,
-            401: schema.UNAUTHENTICATED,
-            429: schema.THROTTLED,
+            401: UNAUTHENTICATED,
+            429: THROTTLED,
         },
         examples=schema.EMAIL_CHANGE_EXAMPLES,
     )
@@ -270,8 +274,8 @@ class MeView(APIView):
         responses={
             204: schema.ACCOUNT_DELETED,
             400: schema.INVALID_DELETE,
-            401: schema.UNAUTHENTICATED,
-            429: schema.THROTTLED,
+            401: UNAUTHENTICATED,
+            429: THROTTLED,
         },
         examples=[schema.DELETE_EXAMPLE],
     )
@@ -285,6 +289,7 @@ class MeView(APIView):
         return response
 
 
+@method_decorator(never_cache, name="dispatch")
 class MeExportView(APIView):
     """Everything the site stores about you, as one JSON document."""
 
@@ -293,7 +298,7 @@ class MeExportView(APIView):
     @extend_schema(
         tags=["auth"],
         summary="Export your data",
-        responses={200: user_export_serializer(), 401: schema.UNAUTHENTICATED},
+        responses={200: user_export_serializer(), 401: UNAUTHENTICATED},
         examples=[schema.EXPORT_EXAMPLE],
     )
     def get(self, request: Request) -> Response:
@@ -317,7 +322,7 @@ class AccountStatesView(APIView):
         responses={
             200: account_state_serializer(),
             400: schema.INVALID_ACCOUNT_STATES,
-            401: schema.UNAUTHENTICATED,
+            401: UNAUTHENTICATED,
         },
         examples=[schema.ACCOUNT_STATES_EXAMPLE],
     )
@@ -339,7 +344,7 @@ class PasswordResetView(_AnonymousView):
         tags=["auth"],
         summary="Request a password reset",
         request=PasswordResetSerializer,
-        responses={202: AcceptedSerializer, 429: schema.THROTTLED},
+        responses={202: AcceptedSerializer, 429: THROTTLED},
         examples=schema.PASSWORD_RESET_EXAMPLES,
     )
     def post(self, request: Request) -> Response:
@@ -362,7 +367,7 @@ class PasswordResetConfirmView(_AnonymousView):
         responses={
             204: schema.PASSWORD_RESET_DONE,
             400: schema.INVALID_RESET,
-            429: schema.THROTTLED,
+            429: THROTTLED,
         },
         examples=[schema.PASSWORD_RESET_CONFIRM_EXAMPLE],
     )
@@ -385,7 +390,7 @@ class EmailVerifyView(_AnonymousView):
         responses={
             200: UserDetailSerializer,
             400: schema.INVALID_VERIFICATION,
-            429: schema.THROTTLED,
+            429: THROTTLED,
         },
         examples=schema.VERIFY_EMAIL_EXAMPLES,
     )
@@ -409,8 +414,8 @@ class EmailVerifyResendView(APIView):
         responses={
             202: AcceptedSerializer,
             400: schema.ALREADY_VERIFIED,
-            401: schema.UNAUTHENTICATED,
-            429: schema.THROTTLED,
+            401: UNAUTHENTICATED,
+            429: THROTTLED,
         },
         examples=[schema.VERIFY_RESENT_EXAMPLE],
     )

@@ -2,7 +2,6 @@
 ``core.versioned_cache``): any change to movies or genres bumps it."""
 
 import hashlib
-from collections.abc import Iterable
 
 from core.versioned_cache import Namespace
 
@@ -10,10 +9,10 @@ CATALOG = Namespace("catalog:version")
 COUNT_KEY_PREFIX = "catalog:count"
 
 
-def movie_list_key(*, base_url: str, params: Iterable[tuple[str, str]]) -> str:
-    """One entry per (host, every query parameter) combination; order of parameters ignored."""
-    parts = "\x1f".join([base_url, *map("=".join, sorted(params))])
-    return f"catalog:movies:{hashlib.sha256(parts.encode()).hexdigest()[:32]}"
+def movie_list_key(url: str) -> str:
+    """One entry per canonical URL of a page (``core.api.pagination.canonical_url``: the host,
+    and the parameters the list reads)."""
+    return f"catalog:movies:{hashlib.sha256(url.encode()).hexdigest()[:32]}"
 
 
 def movie_detail_key(movie_id: int) -> str:

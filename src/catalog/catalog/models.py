@@ -26,6 +26,8 @@ class Genre(models.Model):
 
 class Movie(models.Model):
     tmdb_id = models.PositiveIntegerField(unique=True)
+    # "tt" and 7 or 8 digits (TMDB's details, the demo's MovieLens links); "" when unknown.
+    imdb_id = models.CharField(max_length=16, blank=True, default="")
     title = models.CharField(max_length=500)
     overview = models.TextField(blank=True, default="")
     release_date = models.DateField(null=True, blank=True)
@@ -56,6 +58,8 @@ class Movie(models.Model):
         # migration 0002: they need NULLS LAST, which SQLite indexes cannot express.
         indexes = [
             models.Index("release_year", name="movie_year_idx"),
+            # Imports match IMDb ids through it.
+            models.Index("imdb_id", name="movie_imdb_idx", condition=~Q(imdb_id="")),
             models.Index(
                 "id", name="movie_missing_details_idx", condition=Q(details_synced_at__isnull=True)
             ),

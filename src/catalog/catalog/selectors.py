@@ -1,9 +1,12 @@
 """Reads of the catalog. Other apps use these (never the models' managers directly)."""
 
-from django.db.models import F, QuerySet
+import datetime
+from collections.abc import Iterable
+
+from django.db.models import F, Max, QuerySet
 
 from catalog.items import LIST_ITEM_FIELDS
-from catalog.models import Genre, Movie
+from catalog.models import Genre, Movie, SyncState
 
 
 def movie_list() -> QuerySet[Movie]:
@@ -23,6 +26,30 @@ def movie_for_list(*, movie_id: int) -> Movie | None:
 
 def movie_exists(*, movie_id: int) -> bool:
     return Movie.objects.public().filter(pk=movie_id).exists()
+
+
+def existing_movie_ids(*, movie_ids: Iterable[int], chunk: int = 5000) -> set[int]:
+    """Those of these ids that are movies the public API shows (a query per ``chunk`` ids)."""
+    wanted = sorted(set(movie_ids))
+    found: set[int] = set()
+    for start in range(0, len(wanted), chunk):
+        rows = Movie.objects.public().filter(pk__in=wanted[start : start + chunk])
+        found.update(rows.values_list("pk", flat=True))
+    return found
+
+
+def movie_identities(
+    *, movie_ids: Iterable[int], chunk: int = 5000
+) -> dict[int, tuple[int, str, int | None]]:
+    """``{movie id: (TMDB id, title, release year)}`` of these movies (for a user's own data:
+    adult titles included), a query per ``chunk`` ids."""
+    wanted = sorted(set(movie_ids))
+    found: dict[int, tuple[int, str, int | None]] = {}
+    for start in range(0, len(wanted), chunk):
+        rows = Movie.objects.filter(pk__in=wanted[start : start + chunk])
+        for pk, tmdb_id, title, year in rows.values_list("pk", "tmdb_id", "title", "release_year"):
+            found[pk] = (tmdb_id, title, year)
+    return found
 
 
 def genre_list() -> QuerySet[Genre]:
@@ -56,3 +83,11 @@ def movie_ids_by_popularity(*, limit: int) -> list[int]:
     known = Movie.objects.public().filter(popularity__isnull=False)
     order = known.order_by(F("popularity").desc(), "id")
     return list(order.values_list("id", flat=True)[:limit])
+
+
+def last_sync_at() -> datetime.datetime | None:
+    """When a TMDB sync last completed (``METRICS_LAST_SUCCESS``); None if none ever did."""
+    latest: datetime.datetime | None = SyncState.objects.aggregate(latest=Max("last_run_at"))[
+        "latest"
+    ]
+    return latest

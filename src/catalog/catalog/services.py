@@ -10,22 +10,25 @@ import functools
 import gzip
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, cast
 
+import pybreaker
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
 from catalog.cache import details_failed_key
-from catalog.conf import catalog_settings
+from catalog.conf import DEFAULTS, catalog_settings
 from catalog.models import Genre, Movie, SyncState
 from catalog.selectors import movie_detail
 from catalog.signals import movies_changed
+from core import jobs
 from tmdb.client import TMDBClient
 from tmdb.conf import is_configured
-from tmdb.exceptions import TMDBError, TMDBNotFound
+from tmdb.exceptions import TMDBCapReached, TMDBError, TMDBNotFound
 from tmdb.types import Genre as TMDBGenre
 from tmdb.types import MovieDetails, MovieSummary, Page
 
@@ -36,7 +39,7 @@ SUMMARY_FIELDS = [
     "title", "overview", "release_date", "release_year", "poster_path", "backdrop_path",
     "vote_average", "vote_count", "popularity", "adult", "updated_at",
 ]  # fmt: skip
-DETAIL_FIELDS = [*SUMMARY_FIELDS, "runtime", "details_synced_at"]
+DETAIL_FIELDS = [*SUMMARY_FIELDS, "runtime", "imdb_id", "details_synced_at"]
 CHANGES_SYNC = "tmdb-changes"
 TMDB_CHANGES_MAX_DAYS = 14
 
@@ -82,6 +85,7 @@ def _movie_row(item: MovieSummary, *, synced_at: datetime.datetime | None) -> Mo
     )
     if isinstance(item, MovieDetails):
         movie.runtime = item.runtime or None
+        movie.imdb_id = (item.imdb_id or "")[:16]
         movie.details_synced_at = synced_at
     return movie
 
@@ -98,8 +102,8 @@ def _genres_upsert(genres: Iterable[TMDBGenre]) -> None:
 def movies_upsert(items: Sequence[MovieSummary]) -> tuple[int, int]:
     """Insert or update movies by ``tmdb_id`` with their genres; returns (created, updated).
 
-    Details (``MovieDetails``) also set runtime and the details timestamp; a list item never
-    clears details already stored.
+    Details (``MovieDetails``) also set runtime, the IMDb id and the details timestamp; a list
+    item never clears details already stored.
     """
     items = list({item.id: item for item in items}.values())  # TMDB pages may repeat a movie
     if not items:
@@ -160,6 +164,49 @@ def movie_list_sync(
     return summary
 
 
+def lists_sync(
+    *,
+    client: TMDBClient,
+    sources: Sequence[str],
+    pages: int,
+    on_page: Callable[[str, Page[MovieSummary]], object] | None = None,
+) -> SyncSummary:
+    """TMDB's genres, then the first ``pages`` pages of each list of ``sources``."""
+    genres_sync(client=client)  # list items carry genre ids only
+    total = SyncSummary()
+    for source in sources:
+        summary = movie_list_sync(
+            client=client,
+            source=source,
+            pages=pages,
+            on_page=on_page and functools.partial(on_page, source),
+        )
+        total.add(summary.created, summary.updated)
+        total.pages += summary.pages
+    return total
+
+
+def catalog_fill_if_empty() -> str | None:
+    """A first catalog for an empty one: TMDB's lists (``CATALOG['FIRST_IMPORT_SOURCES']``,
+    ``['FIRST_IMPORT_PAGES']`` pages each) with a TMDB key, else the demo catalog if
+    ``CATALOG['LOAD_DEMO_CATALOG']``; what it did, in words, or None if it imported nothing (the
+    catalog has movies, or there is no source). Raises ``tmdb`` errors."""
+    if Movie.objects.exists():
+        return None
+    if is_configured():
+        with TMDBClient.from_settings() as client:
+            summary = lists_sync(
+                client=client,
+                sources=catalog_settings.FIRST_IMPORT_SOURCES,
+                pages=catalog_settings.FIRST_IMPORT_PAGES,
+            )
+        return f"first import from TMDB: {summary}"
+    if catalog_settings.LOAD_DEMO_CATALOG:
+        return f"demo catalog: {demo_catalog_load()}"
+    logger.warning("The catalog is empty: set TMDB_API_KEY, or LOAD_DEMO_CATALOG=true")
+    return None
+
+
 def movies_sync_by_tmdb_ids(
     *,
     client: TMDBClient,
@@ -167,25 +214,45 @@ def movies_sync_by_tmdb_ids(
     batch_size: int = 20,
     on_movie: Callable[[int], object] | None = None,
 ) -> SyncSummary:
-    """Fetch and store the full details of these TMDB ids, in batches of ``batch_size``."""
+    """Fetch and store the full details of these TMDB ids, in batches of ``batch_size``. When
+    TMDB fails midway, the details fetched so far are stored before the error is raised."""
     summary = SyncSummary()
     batch: list[MovieDetails] = []
-    for tmdb_id in tmdb_ids:
-        try:
-            batch.append(client.movie(tmdb_id))
-        except TMDBNotFound:
-            summary.skipped.append(tmdb_id)
-            Movie.objects.filter(tmdb_id=tmdb_id).update(tmdb_missing_at=timezone.now())
-        if on_movie:
-            on_movie(tmdb_id)
-        if len(batch) >= batch_size:
-            summary.add(*movies_upsert(batch))
-            summary.pages += 1
-            batch = []
+    try:
+        for tmdb_id in tmdb_ids:
+            try:
+                batch.append(client.movie(tmdb_id))
+            except TMDBNotFound:
+                summary.skipped.append(tmdb_id)
+                Movie.objects.filter(tmdb_id=tmdb_id).update(tmdb_missing_at=timezone.now())
+            if on_movie:
+                on_movie(tmdb_id)
+            if len(batch) >= batch_size:
+                summary.add(*movies_upsert(batch))
+                summary.pages += 1
+                batch = []
+    except TMDBError:
+        if batch:
+            movies_upsert(batch)
+        raise
     if batch:
         summary.add(*movies_upsert(batch))
         summary.pages += 1
     return summary
+
+
+def movies_add(
+    *, items: Sequence[MovieSummary], imdb_ids: Mapping[int, str] | None = None
+) -> dict[int, int]:
+    """Add (or refresh) movies TMDB answered, a search's or ``/find``'s results, storing the
+    IMDb ids ``imdb_ids`` ({TMDB id: IMDb id}, what ``/find`` was asked) on those that have
+    none; each TMDB id's Movie pk."""
+    with transaction.atomic():
+        movies_upsert(items)
+        for tmdb_id, imdb_id in (imdb_ids or {}).items():
+            Movie.objects.filter(tmdb_id=tmdb_id, imdb_id="").update(imdb_id=imdb_id[:16])
+    tmdb_ids = [item.id for item in items]
+    return dict(Movie.objects.filter(tmdb_id__in=tmdb_ids).values_list("tmdb_id", "id"))
 
 
 def movie_tmdb_ids_missing_details(*, limit: int | None = None) -> list[int]:
@@ -225,26 +292,60 @@ class MovieDetail:
     cache_timeout: int  # seconds the movie may be served as it is
 
 
+class _LogBreaker(pybreaker.CircuitBreakerListener):
+    def state_change(self, cb: pybreaker.CircuitBreaker, old_state: Any, new_state: Any) -> None:
+        if old_state.name != new_state.name:
+            logger.warning(
+                "TMDB for movie details: circuit %s -> %s", old_state.name, new_state.name
+            )
+
+
+# TMDB as a visitor's request sees it, for the whole process: after a failure (a timeout, an
+# error, garbage) no request waits on TMDB until ``CATALOG['DETAILS_BREAKER_SECONDS']`` have
+# passed; then one request tries, and closes it if TMDB answers. An unknown movie is an answer.
+DETAILS_BREAKER = pybreaker.CircuitBreaker(
+    fail_max=1,
+    reset_timeout=float(cast(int, DEFAULTS["DETAILS_BREAKER_SECONDS"])),
+    exclude=[TMDBNotFound, TMDBCapReached],
+    listeners=[_LogBreaker()],
+    name="tmdb-details",
+)
+
+
 def movie_detail_load(*, movie_id: int) -> MovieDetail:
-    """One movie with its genres, for a visitor: details it lacks are fetched from TMDB once
-    (one try: someone is waiting). If TMDB fails, what is stored is served, and TMDB is not
-    asked again for that movie before ``CATALOG['DETAILS_RETRY_AFTER']`` seconds, which is also
-    how long the incomplete movie may be cached. Raises ``Movie.DoesNotExist``."""
+    """One movie with its genres, for a visitor. Details it lacks are asked of TMDB once, within
+    ``CATALOG['DETAILS_TIMEOUT']`` seconds and without waiting for the rate cap, unless TMDB
+    failed lately (``DETAILS_BREAKER``). If TMDB cannot give them now, what is stored is served
+    (the spec's nullable fields), a task fetches them (``tasks.movie_details_fetch``: the worker
+    tries again with backoff), and the movie is not asked for again before
+    ``CATALOG['DETAILS_RETRY_AFTER']`` seconds, which is also how long the incomplete movie may
+    be cached. Raises ``Movie.DoesNotExist``."""
     movie = movie_detail(movie_id=movie_id)
     if movie.details_synced_at or movie.tmdb_missing_at or not is_configured():
         return MovieDetail(movie, catalog_settings.CACHE_TIMEOUT)
     failed_key = details_failed_key(movie.pk)
-    if not cache.get(failed_key):
-        try:
-            with TMDBClient.from_settings(max_retries=0) as client:
-                return MovieDetail(
-                    movie_details_refresh(movie=movie, client=client),
-                    catalog_settings.CACHE_TIMEOUT,
-                )
-        except TMDBError as exc:  # TMDBNotFound included: recorded, complete from the next read
-            logger.warning("TMDB details for movie %s unavailable: %s", movie.pk, exc)
-            cache.set(failed_key, True, timeout=catalog_settings.DETAILS_RETRY_AFTER)
+    if cache.get(failed_key):
+        return MovieDetail(movie, catalog_settings.DETAILS_RETRY_AFTER)
+    DETAILS_BREAKER.reset_timeout = catalog_settings.DETAILS_BREAKER_SECONDS
+    try:
+        movie = DETAILS_BREAKER.call(_details_within_budget, movie)
+        return MovieDetail(movie, catalog_settings.CACHE_TIMEOUT)
+    except TMDBNotFound:  # recorded: complete from the next read
+        pass
+    except (TMDBError, pybreaker.CircuitBreakerError) as exc:
+        logger.warning("TMDB details for movie %s unavailable now: %s", movie.pk, exc)
+        from catalog.tasks import movie_details_fetch  # tasks call these services
+
+        jobs.delay_on_commit(movie_details_fetch, movie.pk)
+    cache.set(failed_key, True, timeout=catalog_settings.DETAILS_RETRY_AFTER)
     return MovieDetail(movie, catalog_settings.DETAILS_RETRY_AFTER)
+
+
+def _details_within_budget(movie: Movie) -> Movie:
+    budget = float(catalog_settings.DETAILS_TIMEOUT)
+    options = {"max_retries": 0, "timeout": (budget / 2, budget / 2), "wait_for_rate_cap": False}
+    with TMDBClient.from_settings(**options) as client:
+        return movie_details_refresh(movie=movie, client=client)
 
 
 def movie_details_refresh(*, movie: Movie, client: TMDBClient) -> Movie:
@@ -260,7 +361,7 @@ def movie_details_refresh(*, movie: Movie, client: TMDBClient) -> Movie:
 
 
 DEMO_FIELDS = [
-    "title", "overview", "release_date", "release_year", "poster_path", "runtime",
+    "imdb_id", "title", "overview", "release_date", "release_year", "poster_path", "runtime",
     "vote_average", "vote_count", "popularity",
 ]  # fmt: skip
 
@@ -294,6 +395,7 @@ def _demo_movie(row: dict[str, str]) -> Movie:
     date = row.get("release_date") or ""
     return Movie(
         tmdb_id=int(row["tmdb_id"]),
+        imdb_id=row.get("imdb_id") or "",
         title=row["title"][:500],
         overview=row.get("overview") or "",
         release_date=datetime.date.fromisoformat(date) if date else None,

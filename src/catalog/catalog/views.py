@@ -1,4 +1,4 @@
-from typing import Any
+from typing import Any, cast
 
 from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema, extend_schema_view
@@ -22,8 +22,12 @@ from catalog.serializers import (
 from core import versioned_cache
 from core.api import http_cache
 from core.api.integers import plain_int
-from core.api.pagination import CachedCountPagination, CountCache
-from core.api.throttling import throttle_uncached
+from core.api.pagination import CachedCountPagination, CountCache, canonical_url
+from core.api.throttling import (
+    AccountRateThrottle,
+    AnonymousRateThrottle,
+    UncachedReadThrottles,
+)
 
 
 class MoviePagination(CachedCountPagination):
@@ -54,10 +58,12 @@ LIST_PARAMETERS = QUERY_PARAMETERS | {
         examples=[schema.movie_detail(detail_extras_example())],
     ),
 )
-class MovieViewSet(ReadOnlyModelViewSet):
+class MovieViewSet(UncachedReadThrottles, ReadOnlyModelViewSet):
     """The movie catalog: public, and the same for everyone."""
 
     permission_classes = [AllowAny]
+    # Reads the cache does not answer (searches, deep pages, details): per address or account.
+    uncached_throttle_classes = [AnonymousRateThrottle, AccountRateThrottle]
     filterset_class = MovieFilter
     pagination_class = MoviePagination
     queryset = Movie.objects.none()  # for the schema; get_queryset does the reading
@@ -69,23 +75,21 @@ class MovieViewSet(ReadOnlyModelViewSet):
         return MovieDetailSerializer if self.action == "retrieve" else MovieListSerializer
 
     def list(self, request: Request, *args, **kwargs) -> HttpResponse:  # type: ignore[override]  # DRF passes it through
-        # Only the parameters the list reads: others (utm_*, a random one) share the entry.
-        params = [
-            (k, v)
-            for k, values in request.query_params.lists()
-            if k in LIST_PARAMETERS
-            for v in values
-        ]
-        key = cache.movie_list_key(base_url=request.build_absolute_uri("/"), params=params)
+        # Only the parameters the list reads: others (utm_*, a random one) share the entry,
+        # whose links are built from that URL, not from the request that filled it.
+        url = canonical_url(request, LIST_PARAMETERS)
+        cast(MoviePagination, self.paginator).links_url = url
+        key = cache.movie_list_key(url)
 
         def compute() -> tuple[Any, float]:
-            throttle_uncached(self, request)
             queryset = self.filter_queryset(self.get_queryset()).values(*items.LIST_ITEM_FIELDS)
             page = self.paginate_queryset(queryset) or []  # always paginated; raises the 400s
             body = self.get_paginated_response([items.list_item(row) for row in page]).data
             return body, catalog_settings.CACHE_TIMEOUT
 
-        return http_cache.cached_json_response(request, _catalog_read, key, compute)
+        return http_cache.cached_json_response(
+            request, _catalog_read, key, compute, on_miss=self.check_uncached_throttles
+        )
 
     def retrieve(self, request: Request, *args, **kwargs) -> HttpResponse:  # type: ignore[override]  # DRF passes it through
         movie_id = plain_int(self.kwargs["pk"])
@@ -93,7 +97,6 @@ class MovieViewSet(ReadOnlyModelViewSet):
             raise Movie.DoesNotExist
 
         def compute() -> tuple[Any, float]:
-            throttle_uncached(self, request)
             detail = services.movie_detail_load(movie_id=movie_id)
             return movie_detail_data(detail.movie), detail.cache_timeout
 
@@ -102,7 +105,9 @@ class MovieViewSet(ReadOnlyModelViewSet):
             return versioned_cache.read([cache.CATALOG, cache.movie_namespace(movie_id)], keys)
 
         key = cache.movie_detail_key(movie_id)
-        return http_cache.cached_json_response(request, read, key, compute)
+        return http_cache.cached_json_response(
+            request, read, key, compute, on_miss=self.check_uncached_throttles
+        )
 
 
 def _catalog_read(keys: list[str]) -> versioned_cache.Snapshot:

@@ -4,7 +4,7 @@ user's namespace on every change. Each app names its own model, messages and set
 catalog's functions and signals come in as arguments (``core`` imports no app)."""
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Generic, TypeVar
 
@@ -44,8 +44,7 @@ class UserListCache:
 
 @dataclass(frozen=True)
 class UserPages:
-    """One user's cached pages of a list (a ``core.api.pagination.PlannedPageCache``: the read
-    is named ahead, so that authentication makes it with its own round trip)."""
+    """One user's cached pages of a list (a ``core.api.pagination.PageCache``)."""
 
     cache: UserListCache
     user_id: int
@@ -57,14 +56,11 @@ class UserPages:
     def page_key(self, page: int, page_size: int | None) -> str:
         return self.cache.page_key(user_id=self.user_id, page=page, page_size=page_size)
 
-    def plan(self, key: str | None) -> Read:
+    def page_read(self, key: str | None) -> Read:
         return Read([self.cache.namespace(self.user_id)], [key] if key else [])
 
-    def held(self, snapshot: Snapshot) -> Snapshot:
+    def found(self, snapshot: Snapshot) -> Snapshot:
         return snapshot
-
-    def read(self, key: str | None) -> Snapshot:
-        return self.held(versioned_cache.read_many([self.plan(key)])[0])
 
 
 @dataclass(frozen=True)
@@ -81,16 +77,31 @@ def unknown_movie(movie_id: int) -> ValidationError:
 
 
 @dataclass(frozen=True)
+class Imported:
+    """What an import into one of a user's collections did: rows ``added`` (or replaced),
+    rows already ``present`` (or repeated in the batch), and the ``rejected`` ones as (their
+    index in the rows given, the reason: invalid, unknown movie, a later one kept), in that
+    order."""
+
+    added: int
+    present: int
+    rejected: list[tuple[int, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
 class UserMovieList(Generic[M]):
     """The writes of a list whose ``model`` has ``user`` and ``movie`` foreign keys and a unique
-    constraint on them; ``find_movie`` and ``movie_exists`` are the catalog's selectors
-    (``movie_for_list``, ``movie_exists``, called with ``movie_id=``)."""
+    constraint on them; ``find_movie``, ``movie_exists`` and ``existing_movie_ids`` are the
+    catalog's selectors (``movie_for_list``, ``movie_exists``, ``existing_movie_ids``, called
+    with ``movie_id=`` / ``movie_ids=``); ``cache``, the list's pages."""
 
     model: type[M]
     messages: ListMessages
     limit: Callable[[], int]
     find_movie: Callable[..., Any]
     movie_exists: Callable[..., bool]
+    existing_movie_ids: Callable[..., set[int]]
+    cache: UserListCache
 
     def add(self, *, user: Any, movie_id: int) -> M:
         """The user's new row for the movie, holding the movie (ready to serialize); else a
@@ -115,10 +126,54 @@ class UserMovieList(Generic[M]):
                 raise ValidationError(self.messages.already) from None
             raise unknown_movie(movie_id) from None
 
+    def add_many(self, *, user: Any, movie_ids: Iterable[int]) -> Imported:
+        """Add these movies to the user's list at once (an import), all or nothing: a movie
+        already there (or repeated) is ``present``, an unknown one ``rejected``. A
+        ``ValidationError`` (nothing added) if they would take the list past its limit. The
+        user's row is locked meanwhile, so parallel imports count exactly; the user's pages
+        go once the transaction commits (a bulk insert sends no signal)."""
+        given = list(movie_ids)
+        known = self.existing_movie_ids(movie_ids=given)
+        manager = self.model._default_manager
+        with transaction.atomic():
+            user_model = type(user)
+            list(user_model._default_manager.select_for_update().filter(pk=user.pk).values("pk"))
+            kept = manager.filter(user_id=user.pk)
+            seen = set(kept.filter(movie_id__in=known).values_list("movie_id", flat=True))
+            new: list[int] = []
+            rejected: list[tuple[int, str]] = []
+            for index, movie_id in enumerate(given):
+                if movie_id not in known:
+                    rejected.append((index, "movie_id: No such movie."))
+                elif movie_id in seen:
+                    continue
+                else:
+                    seen.add(movie_id)
+                    new.append(movie_id)
+            limit = self.limit()
+            if new and kept.count() + len(new) > limit:
+                raise ValidationError(self.messages.too_many.format(limit=limit))
+            rows = [self.model(user_id=user.pk, movie_id=movie_id) for movie_id in new]
+            manager.bulk_create(rows, batch_size=1000, ignore_conflicts=True)
+            if new:
+                user_id = user.pk
+                transaction.on_commit(lambda: self.cache.bump_users([user_id]))
+        return Imported(added=len(new), present=len(given) - len(new) - len(rejected),
+                        rejected=rejected)  # fmt: skip
+
     @transaction.atomic
     def remove(self, *, user: Any, row_id: int) -> None:
         """Delete the user's row ``row_id``; the model's ``DoesNotExist`` if it is not theirs."""
-        self.model._default_manager.get(pk=row_id, user=user).delete()
+        delete_one(self.model._default_manager.filter(pk=row_id, user=user))
+
+
+def delete_one(rows: models.QuerySet[Any]) -> None:
+    """Delete the one row of ``rows``; its model's ``DoesNotExist`` if none was deleted. One
+    statement, so of parallel removals of one row only one deletes it (a read, then a delete,
+    answered each of them as if it had)."""
+    deleted = rows.delete()[1].get(rows.model._meta.label, 0)
+    if not deleted:
+        raise rows.model.DoesNotExist
 
 
 def connect_invalidation(

@@ -17,7 +17,11 @@ The rules, the same for every namespace:
 - with the cache down (reads return nothing and writes are lost, as django-redis is deployed
   with ``IGNORE_EXCEPTIONS``) the stamp is None: every read misses and nothing is stored;
 - every stamp also holds ``EPOCH``, bumped when the cache answers again after an outage that
-  lost writes (``core.signals.cache_recovered``): a bump lost then cannot leave stale entries.
+  lost writes: a bump lost then cannot leave stale entries. With Redis (``core.redis``) the bump
+  is sent as soon as a write is lost and waits in the socket for Redis to answer
+  (``core.signals.cache_writes_lost``: a hung server runs it before what any process sends
+  later); the process that lost the write bumps it again when it next reaches Redis
+  (``core.signals.cache_recovered``).
 """
 
 import contextlib
@@ -29,7 +33,8 @@ from typing import Any, TypeVar
 from django.core.cache import cache
 from django.dispatch import receiver
 
-from core.signals import cache_recovered
+from core.metrics import count_cache_read
+from core.signals import cache_recovered, cache_writes_lost
 
 T = TypeVar("T")
 Stamp = tuple[Any, ...]
@@ -54,6 +59,19 @@ def _cache_recovered(sender: object, **kwargs: object) -> None:
     EPOCH.bump()
 
 
+# The epoch's increment when it exists (a missing version has nothing stale to invalidate).
+_INCR_IF_EXISTS = (
+    "if redis.call('EXISTS', KEYS[1]) == 1 then return redis.call('INCR', KEYS[1]) end"
+)
+
+
+@receiver(cache_writes_lost, dispatch_uid="core.versioned_cache.epoch_first")
+def _cache_writes_lost(sender: object, client: Any, **kwargs: object) -> None:
+    """The epoch's bump as the first command the server runs when it answers again: no
+    process then reads an entry that a lost write (a bump) should have invalidated."""
+    client.eval(_INCR_IF_EXISTS, 1, cache.make_key(EPOCH.version_key))
+
+
 def bump(*namespaces: Namespace) -> None:
     for namespace in namespaces:
         with contextlib.suppress(ValueError):  # no version: nothing stored under it is current
@@ -69,10 +87,13 @@ class Snapshot:
     found: dict[str, Any]
 
     def entry(self, key: str) -> Any:
-        """The data stored under ``key`` for this stamp; None on a miss."""
+        """The data stored under ``key`` for this stamp; None on a miss (counted, by namespace:
+        ``cache_reads_total``)."""
         stored = self.found.get(key)
         if self.stamp is None or stored is None or stored[0] != self.stamp:
+            count_cache_read(key, hit=False)
             return None
+        count_cache_read(key, hit=True)
         return stored[1]
 
     def extended(self, *versions: Any) -> "Snapshot":

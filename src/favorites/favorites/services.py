@@ -1,7 +1,9 @@
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, cast
 
-from catalog.selectors import movie_exists, movie_for_list
-from core.user_lists import ListMessages, UserMovieList
+from catalog.selectors import existing_movie_ids, movie_exists, movie_for_list
+from core.user_lists import Imported, ListMessages, UserMovieList
+from favorites.cache import FAVORITE_LISTS
 from favorites.conf import favorites_settings
 from favorites.models import FavoriteMovie
 
@@ -15,6 +17,8 @@ FAVORITES = UserMovieList(
     limit=lambda: cast(int, favorites_settings.MAX_PER_USER),
     find_movie=movie_for_list,
     movie_exists=movie_exists,
+    existing_movie_ids=existing_movie_ids,
+    cache=FAVORITE_LISTS,
 )
 
 
@@ -26,3 +30,9 @@ def favorite_add(*, user: "_User", movie_id: int) -> FavoriteMovie:
 def favorite_remove(*, user: "_User", favorite_id: int) -> None:
     """Remove one of the user's favorites; ``FavoriteMovie.DoesNotExist`` if it is not theirs."""
     FAVORITES.remove(user=user, row_id=favorite_id)
+
+
+def favorites_import(*, user: "_User", movie_ids: Iterable[int]) -> Imported:
+    """Add these movies to the user's favorites at once (an import: ``UserMovieList.add_many``);
+    a movie already there adds nothing, so importing a file twice adds nothing."""
+    return FAVORITES.add_many(user=user, movie_ids=movie_ids)

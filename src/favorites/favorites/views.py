@@ -21,8 +21,13 @@ class FavoriteMovieViewSet(UserMovieListViewSet):
     create_serializer_class = FavoriteMovieCreateSerializer
     queryset = FavoriteMovie.objects.none()  # for the schema; get_queryset does the reading
     list_cache = FAVORITE_LISTS
-    user_list = services.FAVORITES
     write_scope = "favorites_write"
 
     def get_queryset(self):
         return selectors.favorite_list(user_id=self.user_id)
+
+    def add_movie(self, *, user, movie_id: int) -> FavoriteMovie:
+        return services.favorite_add(user=user, movie_id=movie_id)
+
+    def remove_row(self, *, user, row_id: int) -> None:
+        services.favorite_remove(user=user, favorite_id=row_id)

@@ -22,7 +22,6 @@ INVALID_VALUE_RESPONSE = OpenApiResponse(
     description="The value is not a number from 0.5 to 10 in steps of 0.5; nothing is stored.",
     examples=[OpenApiExample("Out of range", value={"value": [INVALID_VALUE]})],
 )
-THROTTLED = OpenApiResponse(description="Too many writes; see Retry-After.")
 
 SET_REQUEST = OpenApiExample("Rate", value={"value": 8.5}, request_only=True)
 SET = OpenApiExample("Rated", value=RATING_EXAMPLE, response_only=True, status_codes=["200", "201"])

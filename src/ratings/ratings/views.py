@@ -3,11 +3,11 @@ from typing import TYPE_CHECKING, cast
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import status
 from rest_framework.generics import GenericAPIView, get_object_or_404
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from core.api.user_lists import UNAUTHENTICATED, UserListView, list_schema
+from core.api.schema import THROTTLED, UNAUTHENTICATED
+from core.api.user_lists import UserListView, UserMovieDeleteView, list_schema
 from ratings import schema, selectors, services
 from ratings.cache import RATING_LISTS
 from ratings.models import Rating
@@ -17,10 +17,21 @@ if TYPE_CHECKING:
     from django.contrib.auth.models import _User  # AUTH_USER_MODEL, as django-stubs resolves it
 
 
-class MovieRatingView(GenericAPIView):
+@extend_schema_view(
+    delete=extend_schema(
+        tags=["ratings"],
+        summary="Remove your rating of a movie",
+        responses={
+            204: OpenApiResponse(description="Removed; no body."),
+            401: UNAUTHENTICATED,
+            404: schema.RATING_NOT_FOUND,
+            429: THROTTLED,
+        },
+    )
+)
+class MovieRatingView(UserMovieDeleteView, GenericAPIView):
     """Your rating of one movie: set (PUT, creating or replacing it) or remove (DELETE)."""
 
-    permission_classes = [IsAuthenticated]
     serializer_class = RatingSerializer
     throttle_scope = "ratings_write"
     filter_backends: list = []
@@ -39,7 +50,7 @@ class MovieRatingView(GenericAPIView):
             400: schema.INVALID_VALUE_RESPONSE,
             401: UNAUTHENTICATED,
             404: schema.MOVIE_NOT_FOUND,
-            429: schema.THROTTLED,
+            429: THROTTLED,
         },
         examples=[schema.SET_REQUEST, schema.SET],
     )
@@ -54,19 +65,8 @@ class MovieRatingView(GenericAPIView):
         code = status.HTTP_201_CREATED if created else status.HTTP_200_OK
         return Response(RatingSerializer(rating).data, status=code)
 
-    @extend_schema(
-        tags=["ratings"],
-        summary="Remove your rating of a movie",
-        responses={
-            204: OpenApiResponse(description="Removed; no body."),
-            401: UNAUTHENTICATED,
-            404: schema.RATING_NOT_FOUND,
-            429: schema.THROTTLED,
-        },
-    )
-    def delete(self, request: Request, movie_id: int) -> Response:
-        services.rating_remove(user=cast("_User", request.user), movie_id=movie_id)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+    def delete_movie(self, *, user, movie_id: int) -> None:
+        services.rating_remove(user=user, movie_id=movie_id)
 
 
 @extend_schema(tags=["ratings"])

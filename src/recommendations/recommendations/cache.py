@@ -15,12 +15,12 @@ A cached page costs one round trip: the user's versions, the movies version, the
 and the page are read together. The hidden movies' own list is cached as ``HIDDEN``'s pages,
 ``recommendations_hidden_<user_id>_page_<page>``.
 
-Similar movies, public, ``recommendations:similar:<digest>`` per host, movie and paging: the
-rendered page, stamped with the movies version and the build.
+Similar movies, public, ``recommendations:similar:<digest>`` per canonical URL (host, movie,
+paging): the rendered page, stamped with the movies version and the build.
 """
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from typing import cast
 
 from core import versioned_cache
@@ -42,14 +42,10 @@ def user_versions(user_id: int) -> list[Namespace]:
     return [favorites_namespace(user_id), HIDDEN.namespace(user_id), *user_namespaces(user_id)]
 
 
-def similar_page_key(
-    *, base_url: str, movie_id: int, params: Iterable[tuple[str, list[str]]]
-) -> str:
-    """A page of a movie's similar movies: one entry per host and paging parameters (others
-    are ignored, as the page is)."""
-    paging = sorted((k, v) for k, values in params if k in ("page", "page_size") for v in values)
-    parts = "\x1f".join([base_url, str(movie_id), *map("=".join, paging)])
-    return f"recommendations:similar:{hashlib.sha256(parts.encode()).hexdigest()[:32]}"
+def similar_page_key(url: str) -> str:
+    """A page of a movie's similar movies: one entry per canonical URL (the host, the movie,
+    the paging parameters: ``core.api.pagination.canonical_url``)."""
+    return f"recommendations:similar:{hashlib.sha256(url.encode()).hexdigest()[:32]}"
 
 
 def similar_read(keys: list[str]) -> Snapshot:
@@ -68,8 +64,8 @@ def page_key(*, user_id: int, page: int, page_size: int | None) -> str:
 
 
 class RecommendationPages:
-    """One user's cached recommendation pages (a ``core.api.pagination.PlannedPageCache``); ``read``
-    also learns the served build, which the picks are then computed for."""
+    """One user's cached recommendation pages (a ``core.api.pagination.PageCache``); a page's
+    read also reads the served build, which ``found`` learns: the picks are computed for it."""
 
     def __init__(self, user_id: int) -> None:
         self.user_id = user_id
@@ -82,16 +78,13 @@ class RecommendationPages:
     def page_key(self, page: int, page_size: int | None) -> str:
         return page_key(user_id=self.user_id, page=page, page_size=page_size)
 
-    def plan(self, key: str | None) -> Read:
+    def page_read(self, key: str | None) -> Read:
         namespaces = [*user_versions(self.user_id), MOVIES]
         return Read(namespaces, [CURRENT_BUILD_KEY, *([key] if key else [])])
 
-    def held(self, snapshot: Snapshot) -> Snapshot:
+    def found(self, snapshot: Snapshot) -> Snapshot:
         self.build_id = served_build_id(snapshot.found.get(CURRENT_BUILD_KEY))
         return snapshot.extended(self.build_id)
-
-    def read(self, key: str | None) -> Snapshot:
-        return self.held(versioned_cache.read_many([self.plan(key)])[0])
 
     def picks(self, compute: Callable[[], list[Pick]]) -> list[Pick]:
         """The user's picks for the build ``read`` found, computed once per user versions."""

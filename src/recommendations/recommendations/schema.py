@@ -20,7 +20,6 @@ ITEM = {
 }
 
 INVALID_PAGE_RESPONSE = invalid_list_query("Invalid page or page size.")
-UNAUTHENTICATED = OpenApiResponse(description="Missing or invalid token.")
 MOVIE_NOT_FOUND = detail_response("Movie does not exist.", **{"Not found": NOT_FOUND})
 
 
@@ -49,4 +48,3 @@ TOO_MANY_HIDDEN = OpenApiResponse(
         )
     ],
 )
-THROTTLED = OpenApiResponse(description="Too many writes; see Retry-After.")

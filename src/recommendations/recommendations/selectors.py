@@ -40,6 +40,12 @@ class Pick:
     reason: str = ""
 
 
+def last_build_at() -> datetime.datetime | None:
+    """When the newest neighbour-table build completed (``METRICS_LAST_SUCCESS``)."""
+    build = RecommenderBuild.objects.filter(completed_at__isnull=False).order_by("-id").first()
+    return build.completed_at if build else None
+
+
 def current_build_id() -> int | None:
     return served_build_id(cache.get(CURRENT_BUILD_KEY))
 
@@ -88,18 +94,23 @@ def popular_picks() -> list[Pick]:
 
 def recommendation_list(*, user: "_User", build_id: int | None) -> list[Pick]:
     """The user's recommendations from this build, best first: neighbours of their favorites
-    and liked movies (``RECOMMENDATIONS['USER_SIGNALS']`` weighing > 0: ratings), read live so a
-    change counts at once, topped up with popular movies; never a movie they keep (favorites,
-    watchlist, rated) or hid."""
+    and of the movies their signals weigh > 0 (``RECOMMENDATIONS['USER_SIGNALS']``: liked
+    ratings, watched movies), each counted with its weight, read live so a change counts at
+    once, topped up with popular movies; never a movie they keep (favorites, watchlist, rated,
+    watched) or hid."""
     limit = recommendations_settings.MAX_RESULTS
     favorites = favorite_movie_ids(user=user)
     signals = user_signals(user_id=user.pk)
-    seeds = list(dict.fromkeys([*favorites, *(m for m, weight in signals if weight > 0)]))
+    weights = dict.fromkeys(favorites, 1.0)  # a movie's largest weight (a favorite's: 1)
+    for movie_id, weight in signals:
+        if weight > weights.get(movie_id, 0.0):
+            weights[movie_id] = weight
+    seeds = list(weights)  # favorites first, then the signals in their sources' order
     known = {*hidden_movie_ids(user_id=user.pk), *(m for m, _ in signals)}
     lists = neighbour_lists(build_id=build_id, movie_ids=seeds)
     picks = [
         Pick(movie_id=r.item, score=round(r.score, 4), because=r.because)
-        for r in rank(lists, seeds, limit=limit, exclude=known)
+        for r in rank(lists, seeds, limit=limit, exclude=known, weights=weights)
     ]
     if len(picks) < limit:
         taken = set(seeds) | known | {p.movie_id for p in picks}

@@ -28,6 +28,7 @@ from catalog.selectors import (
     movie_ids_by_tmdb_id,
     movie_overviews,
 )
+from core.user_lists import delete_one
 from favorites.selectors import favorite_pairs
 from recommendations.conf import prior_path, recommendations_settings
 from recommendations.engine import (
@@ -63,9 +64,12 @@ def model_params() -> ModelParams:
 
 
 def interactions() -> Iterator[Interaction]:
-    """The build's input: (user, movie, weight 1) for every favorite and every positive of the
-    installed apps' signals (``RECOMMENDATIONS['BUILD_SIGNALS']``: ratings' liked movies)."""
-    return ((user, movie, 1.0) for user, movie in chain(favorite_pairs(), build_positives()))
+    """The build's input: (user, movie, weight) for every favorite (weight 1) and every
+    positive of the installed apps' signals (``RECOMMENDATIONS['BUILD_SIGNALS']``: ratings'
+    liked movies weigh 1, watched movies ``HISTORY['SIGNAL_WEIGHT']``); the engine keeps a
+    user's largest weight for a movie."""
+    favorites = ((user, movie, 1.0) for user, movie in favorite_pairs())
+    return chain(favorites, build_positives())
 
 
 @dataclass(frozen=True)
@@ -166,6 +170,24 @@ def record_inputs_digest(build: RecommenderBuild, digest: str) -> None:
     build.save(update_fields=["params"])
 
 
+def neighbour_table_rebuild(
+    *,
+    if_stale: bool = False,
+    log: Callable[[str], None] = lambda message: None,
+    on_progress: Callable[[int], object] = lambda movies: None,
+) -> RecommenderBuild | None:
+    """Build the table and record the digest of what it was built from; with ``if_stale``,
+    only if that digest differs from the served build's (None: up to date, not rebuilt). The
+    ``build_recommendations`` command and beat's ``build_if_stale`` task run it."""
+    inputs = build_inputs()  # read once: the digest recorded is that of what the build read
+    digest = build_inputs_digest(inputs)
+    if if_stale and digest == served_build_digest():
+        return None
+    build = neighbour_table_build(inputs, log=log, on_progress=on_progress)
+    record_inputs_digest(build, digest)
+    return build
+
+
 def community_prior(*, site_favorites: int) -> tuple[list[tuple[int, int]], float]:
     """The (prior user, movie id) favorites of ``RECOMMENDATIONS['PRIOR_FILE']`` mapped to the
     catalog by TMDB id, and their weight: ``PRIOR_WEIGHT``, halved at ``PRIOR_FADE`` site
@@ -225,4 +247,4 @@ def movie_restore(*, user: "_User", movie_id: int) -> None:
     """Show the movie in the user's recommendations again; ``HiddenMovie.DoesNotExist`` if they
     had not hidden it."""
     # movie__pk: an id out of the column's range is no row, not a database error.
-    HiddenMovie.objects.get(user=user, movie__pk=movie_id).delete()
+    delete_one(HiddenMovie.objects.filter(user=user, movie__pk=movie_id))

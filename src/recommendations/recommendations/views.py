@@ -2,23 +2,26 @@ from typing import TYPE_CHECKING, Any, cast
 
 from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import status
 from rest_framework.exceptions import NotFound
 from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.request import Request
-from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from catalog.selectors import movie_exists
 from core.api import http_cache
 from core.api.pagination import (
-    CachedPagesMixin,
     StrictPageNumberPagination,
     cached_page_response,
+    canonical_url,
+    read_with_user,
 )
-from core.api.throttling import throttle_uncached
-from core.api.user_lists import UserListView, list_schema
+from core.api.schema import THROTTLED, UNAUTHENTICATED
+from core.api.throttling import (
+    AccountRateThrottle,
+    AnonymousRateThrottle,
+    UncachedReadThrottles,
+)
+from core.api.user_lists import UserListView, UserMovieDeleteView, list_schema
 from recommendations import schema, selectors, services
 from recommendations.cache import HIDDEN, RecommendationPages, similar_page_key, similar_read
 from recommendations.conf import recommendations_settings
@@ -35,6 +38,10 @@ class _PicksView(GenericAPIView):
     filter_backends: list = []
     reason = "Because you liked {title}"
 
+    @property
+    def pagination(self) -> StrictPageNumberPagination:
+        return cast(StrictPageNumberPagination, self.paginator)  # the default class
+
     def paginated(self, picks: list[Pick]) -> dict[str, Any]:
         """The requested page of ``picks`` as the paginated body; raises the 400 of an
         invalid page."""
@@ -43,15 +50,19 @@ class _PicksView(GenericAPIView):
         return self.get_paginated_response(selectors.hydrate(page, reason=self.reason)).data
 
 
-class RecommendationListView(CachedPagesMixin, _PicksView):
+class RecommendationListView(UncachedReadThrottles, _PicksView):
     """Movies picked for you from everyone's favorites: movies often favorited together with
     yours (and similar in genre and era), never one you already have. With no favorites yet,
     popular movies, labelled as such."""
 
     permission_classes = [IsAuthenticated]
+    # Pages the cache does not answer (computed from your signals): per account.
+    uncached_throttle_classes = [AccountRateThrottle]
 
-    def user_pages(self, user_id: Any) -> RecommendationPages:
-        return RecommendationPages(user_id=user_id)
+    def perform_authentication(self, request: Request) -> None:
+        """DRF's; the page is read with the user (``read_with_user``)."""
+        read_with_user(request, self.pagination, RecommendationPages)
+        super().perform_authentication(request)
 
     @extend_schema(
         tags=["recommendations"],
@@ -59,13 +70,13 @@ class RecommendationListView(CachedPagesMixin, _PicksView):
         responses={
             200: RecommendationSerializer(many=True),
             400: schema.INVALID_PAGE_RESPONSE,
-            401: schema.UNAUTHENTICATED,
+            401: UNAUTHENTICATED,
         },
         examples=[schema.PERSONAL, schema.COLD_START],
     )
     def get(self, request: Request) -> HttpResponse:
         user = cast("_User", request.user)  # IsAuthenticated: never the AnonymousUser
-        pages = self.user_pages(user.pk)
+        pages = RecommendationPages(user_id=user.pk)
 
         def compute() -> dict[str, Any]:
             build_id = pages.build_id  # read with the page
@@ -73,14 +84,23 @@ class RecommendationListView(CachedPagesMixin, _PicksView):
                 pages.picks(lambda: selectors.recommendation_list(user=user, build_id=build_id))
             )
 
-        pagination = cast(StrictPageNumberPagination, self.paginator)  # the default class
-        return cached_page_response(request, pagination, pages, compute)
+        return cached_page_response(
+            request, self.pagination, pages, compute, on_miss=self.check_uncached_throttles
+        )
 
 
-class SimilarMovieListView(_PicksView):
+PAGING = {
+    StrictPageNumberPagination.page_query_param,
+    StrictPageNumberPagination.page_size_query_param,
+}
+
+
+class SimilarMovieListView(UncachedReadThrottles, _PicksView):
     """The movies most similar to this one, by everyone's favorites, genres and era."""
 
     permission_classes = [AllowAny]
+    # Pages the cache does not answer: per address or account.
+    uncached_throttle_classes = [AnonymousRateThrottle, AccountRateThrottle]
     reason = "Similar to {title}"
 
     @extend_schema(
@@ -95,42 +115,43 @@ class SimilarMovieListView(_PicksView):
     )
     def get(self, request: Request, movie_id: int) -> HttpResponse:
         def compute() -> tuple[dict[str, Any], float]:
-            throttle_uncached(self, request)  # every anonymous miss counts
             if not movie_exists(movie_id=movie_id):
                 raise NotFound()
             page = self.paginated(selectors.similar_picks(movie_id=movie_id))
             return page, recommendations_settings.CACHE_TIMEOUT
 
-        key = similar_page_key(
-            base_url=request.build_absolute_uri("/"),
-            movie_id=movie_id,
-            params=request.query_params.lists(),
+        # Only the paging parameters: others share the entry, whose links are built from
+        # this URL, not from the request that filled it.
+        url = canonical_url(request, PAGING)
+        self.pagination.links_url = url
+        key = similar_page_key(url)
+        return http_cache.cached_json_response(
+            request, similar_read, key, compute, on_miss=self.check_uncached_throttles
         )
-        return http_cache.cached_json_response(request, similar_read, key, compute)
 
 
-class HideMovieView(APIView):
-    """Not interested: never recommend this movie to you, until you restore it. Similar movies
-    stay the same for everyone (they are a movie's, publicly cached). Idempotent: hiding a
-    hidden movie changes nothing."""
-
-    permission_classes = [IsAuthenticated]
-    throttle_scope = "recommendations_write"
-
-    @extend_schema(
+@extend_schema_view(
+    delete=extend_schema(
         tags=["recommendations"],
         summary="Hide a movie from your recommendations",
         responses={
             204: schema.HIDE_DONE,
             400: schema.TOO_MANY_HIDDEN,
-            401: schema.UNAUTHENTICATED,
+            401: UNAUTHENTICATED,
             404: schema.MOVIE_NOT_FOUND,
-            429: schema.THROTTLED,
+            429: THROTTLED,
         },
     )
-    def delete(self, request: Request, movie_id: int) -> Response:
-        services.movie_hide(user=cast("_User", request.user), movie_id=movie_id)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+)
+class HideMovieView(UserMovieDeleteView):
+    """Not interested: never recommend this movie to you, until you restore it. Similar movies
+    stay the same for everyone (they are a movie's, publicly cached). Idempotent: hiding a
+    hidden movie changes nothing."""
+
+    throttle_scope = "recommendations_write"
+
+    def delete_movie(self, *, user, movie_id: int) -> None:
+        services.movie_hide(user=user, movie_id=movie_id)
 
 
 @extend_schema(tags=["recommendations"])
@@ -150,22 +171,22 @@ class HiddenMovieListView(UserListView):
         return selectors.hidden_list(user_id=self.user_id)
 
 
-class RestoreMovieView(APIView):
-    """Show a movie you hid in your recommendations again."""
-
-    permission_classes = [IsAuthenticated]
-    throttle_scope = "recommendations_write"
-
-    @extend_schema(
+@extend_schema_view(
+    delete=extend_schema(
         tags=["recommendations"],
         summary="Restore a hidden movie",
         responses={
             204: schema.RESTORE_DONE,
-            401: schema.UNAUTHENTICATED,
+            401: UNAUTHENTICATED,
             404: schema.NOT_HIDDEN,
-            429: schema.THROTTLED,
+            429: THROTTLED,
         },
     )
-    def delete(self, request: Request, movie_id: int) -> Response:
-        services.movie_restore(user=cast("_User", request.user), movie_id=movie_id)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+)
+class RestoreMovieView(UserMovieDeleteView):
+    """Show a movie you hid in your recommendations again."""
+
+    throttle_scope = "recommendations_write"
+
+    def delete_movie(self, *, user, movie_id: int) -> None:
+        services.movie_restore(user=user, movie_id=movie_id)

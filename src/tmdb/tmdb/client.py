@@ -2,26 +2,33 @@
 ``tmdb.exceptions``. It knows nothing of Django but ``from_settings``."""
 
 import datetime
+import email.utils
 import itertools
 import math
 import time
 from collections.abc import Callable, Iterator, Mapping
 from types import TracebackType
 from typing import Any, Self, TypeVar
+from urllib.parse import quote
 
 import requests
+from prometheus_client import Counter
 from requests.adapters import HTTPAdapter
+from urllib3.connectionpool import ConnectionPool
+from urllib3.exceptions import MaxRetryError, ResponseError
+from urllib3.response import BaseHTTPResponse
 from urllib3.util.retry import Retry
 
 from tmdb.exceptions import (
     TMDBAuthError,
     TMDBBadRequest,
+    TMDBCapReached,
     TMDBError,
     TMDBNotFound,
     TMDBRateLimited,
     TMDBUnavailable,
 )
-from tmdb.ratelimit import RateLimiter
+from tmdb.ratelimit import MEMORY, RateLimiter
 from tmdb.types import ChangedItem, Genre, MovieDetails, MovieSummary, Page
 
 T = TypeVar("T")
@@ -40,11 +47,48 @@ _TRANSPORT_ERRORS = (
     requests.exceptions.RetryError,
     requests.exceptions.ChunkedEncodingError,
 )
+CALLS = Counter(
+    "tmdb_requests_total",
+    "Calls to TMDB (after their retries), by outcome: ok, not_found, bad_request, auth_error, "
+    "rate_limited, unavailable, cap_reached (not sent: the client's own cap had no free slot).",
+    ["outcome"],
+)
+_OUTCOMES: dict[type[TMDBError], str] = {
+    TMDBNotFound: "not_found",
+    TMDBBadRequest: "bad_request",
+    TMDBAuthError: "auth_error",
+    TMDBRateLimited: "rate_limited",
+    TMDBUnavailable: "unavailable",
+    TMDBCapReached: "cap_reached",
+}
 _ERRORS_BY_STATUS: dict[int, type[TMDBError]] = {
     401: TMDBAuthError,
     404: TMDBNotFound,
     429: TMDBRateLimited,
 }
+
+
+class _Retry(Retry):
+    """urllib3's retries, except that a 429 asking to wait longer than ``retry_after_max`` is
+    not retried sooner: the retries end there, and the client raises ``TMDBRateLimited`` with
+    that wait, for its caller (a job) to try again no sooner."""
+
+    def increment(
+        self,
+        method: str | None = None,
+        url: str | None = None,
+        response: BaseHTTPResponse | None = None,
+        error: Exception | None = None,
+        _pool: ConnectionPool | None = None,
+        _stacktrace: TracebackType | None = None,
+    ) -> Self:
+        if response is not None and response.status == 429:
+            wait = _retry_after(response.headers.get("Retry-After"))
+            if wait is not None and wait > self.retry_after_max:
+                reason = f"429 asks to wait {wait:.0f} s, over {self.retry_after_max} s"
+                # urllib3's own increment passes its pool (None only outside a pool) the same way
+                raise MaxRetryError(_pool, url or "", ResponseError(reason))  # type: ignore[arg-type]
+        return super().increment(method, url, response, error, _pool, _stacktrace)
 
 
 class TMDBClient:
@@ -53,8 +97,11 @@ class TMDBClient:
     Authenticates with the v4 read access token (``Authorization: Bearer``) when given, else
     with the v3 ``api_key`` query parameter. Failed GETs (connection errors, timeouts, 429 and
     5xx) are retried by urllib3 with exponential backoff, honouring ``Retry-After`` up to
-    ``backoff_max`` seconds. Every call first waits for the rate limiter, which all threads
-    using the client share.
+    ``backoff_max`` seconds; a 429 asking for longer is not retried (``TMDBRateLimited``
+    carries its ``retry_after``). Every call first waits for the rate cap (``tmdb.ratelimit``),
+    which every client counting in the same ``rate_limit_storage`` shares: the process's memory, or
+    Redis for every process and machine; ``wait_for_rate_cap=False`` (someone is waiting) raises
+    ``TMDBCapReached`` rather than wait.
     """
 
     def __init__(
@@ -66,22 +113,29 @@ class TMDBClient:
         timeout: TimeoutValue = (3.05, 10.0),
         max_retries: int = 4,
         rate_limit_per_second: float = 20.0,
+        rate_limit_storage: str = MEMORY,
+        wait_for_rate_cap: bool = True,
         language: str | None = "en-US",
         backoff_factor: float = 0.5,
         backoff_max: float = 30.0,
-        clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.base_url = base_url.rstrip("/")
         self.timeout = timeout
         self.language = language
-        self.limiter = RateLimiter(rate_limit_per_second, clock=clock, sleep=sleep)
+        self.limiter = RateLimiter(
+            rate_limit_per_second,
+            storage_uri=rate_limit_storage,
+            key=f"tmdb:{self.base_url}",
+            sleep=sleep,
+        )
+        self.wait_for_rate_cap = wait_for_rate_cap
         self._api_key = api_key
         self._headers = {"Accept": "application/json"}
         if read_access_token:
             self._headers["Authorization"] = f"Bearer {read_access_token}"
         self._session = requests.Session()
-        retry = Retry(
+        retry = _Retry(
             total=max_retries,
             allowed_methods=frozenset({"GET"}),
             status_forcelist=RETRY_STATUSES,
@@ -107,6 +161,7 @@ class TMDBClient:
             "timeout": tmdb_settings.TIMEOUT,
             "max_retries": tmdb_settings.MAX_RETRIES,
             "rate_limit_per_second": tmdb_settings.RATE_LIMIT_PER_SECOND,
+            "rate_limit_storage": tmdb_settings.RATE_LIMIT_STORAGE,
             "language": tmdb_settings.LANGUAGE,
         }
         return cls(**{**options, **overrides})
@@ -123,6 +178,30 @@ class TMDBClient:
     def movie(self, tmdb_id: int) -> MovieDetails:
         return self._fetch(
             f"/movie/{int(tmdb_id)}", {"language": self.language}, MovieDetails.from_json
+        )
+
+    def find_by_imdb_id(self, imdb_id: str) -> list[MovieSummary]:
+        """The movies TMDB knows under this IMDb id (``/find``; none when it knows none)."""
+        return self._fetch(
+            f"/find/{quote(imdb_id, safe='')}",
+            {"external_source": "imdb_id", "language": self.language},
+            lambda data: [MovieSummary.from_json(movie) for movie in data["movie_results"]],
+        )
+
+    def search_movies(
+        self, query: str, *, year: int | None = None, page: int = 1
+    ) -> Page[MovieSummary]:
+        """Movies whose title, original or alternative title matches ``query``; ``year``: only
+        those first released that year (TMDB's ``primary_release_year``)."""
+        params = {
+            "query": query,
+            "primary_release_year": year,
+            "include_adult": "false",
+            "page": page,
+            "language": self.language,
+        }
+        return self._fetch(
+            "/search/movie", params, lambda data: Page.from_json(data, MovieSummary.from_json)
         )
 
     def popular(self, page: int = 1) -> Page[MovieSummary]:
@@ -201,10 +280,22 @@ class TMDBClient:
             raise TMDBUnavailable(f"GET {path}: unexpected response shape ({exc!r})") from exc
 
     def _get(self, path: str, params: Mapping[str, Any]) -> Any:
+        try:
+            data = self._call(path, params)
+        except TMDBError as exc:
+            CALLS.labels(_OUTCOMES[type(exc)]).inc()
+            raise
+        CALLS.labels("ok").inc()
+        return data
+
+    def _call(self, path: str, params: Mapping[str, Any]) -> Any:
         query = {name: value for name, value in params.items() if value is not None}
         if self._api_key and "Authorization" not in self._headers:
             query["api_key"] = self._api_key
-        self.limiter.acquire()
+        if self.wait_for_rate_cap:
+            self.limiter.acquire()
+        elif not self.limiter.try_acquire():
+            raise TMDBCapReached(f"GET {path}: the rate cap has no free slot now")
         try:
             response = self._session.get(
                 self.base_url + path, params=query, headers=self._headers, timeout=self.timeout
@@ -249,4 +340,28 @@ def _error_for(path: str, response: requests.Response) -> TMDBError:
     error_class = _ERRORS_BY_STATUS.get(status) or (
         TMDBUnavailable if status >= 500 else TMDBBadRequest
     )
+    if error_class is TMDBRateLimited:
+        return TMDBRateLimited(
+            f"GET {path}: {message}",
+            status_code=status,
+            tmdb_code=tmdb_code,
+            retry_after=_retry_after(response.headers.get("Retry-After")),
+        )
     return error_class(f"GET {path}: {message}", status_code=status, tmdb_code=tmdb_code)
+
+
+def _retry_after(value: str | None) -> float | None:
+    """The seconds a ``Retry-After`` header asks to wait (a number, or an HTTP date); None
+    without a valid one."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        moment = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if moment.tzinfo is None:  # an HTTP date is GMT
+        moment = moment.replace(tzinfo=datetime.UTC)
+    return max(0.0, (moment - datetime.datetime.now(datetime.UTC)).total_seconds())

@@ -16,6 +16,9 @@ DEFAULTS = {
     "MAX_RETRIES": 4,
     # Client-side cap, kept well below the per-IP limit TMDB enforces.
     "RATE_LIMIT_PER_SECOND": 20.0,
+    # Where the cap is counted (the ``limits`` library's storage URI): "redis://..." for one
+    # budget across every process and machine, "memory://" for this process's.
+    "RATE_LIMIT_STORAGE": "memory://",
     "LANGUAGE": "en-US",
 }
 

@@ -26,7 +26,24 @@ class TMDBNotFound(TMDBError):
 
 
 class TMDBRateLimited(TMDBError):
-    """429 still returned once the retries are exhausted."""
+    """429 still returned once the retries are exhausted. ``retry_after``: the seconds TMDB's
+    ``Retry-After`` asked to wait (None without one), for a job to try again no sooner."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status_code: int | None = None,
+        tmdb_code: int | None = None,
+        retry_after: float | None = None,
+    ) -> None:
+        super().__init__(message, status_code=status_code, tmdb_code=tmdb_code)
+        self.retry_after = retry_after
+
+
+class TMDBCapReached(TMDBError):
+    """The client's own rate cap has no free slot now, and the caller would not wait for one
+    (``TMDBClient(wait_for_rate_cap=False)``): nothing was sent."""
 
 
 class TMDBUnavailable(TMDBError):

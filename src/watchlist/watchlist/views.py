@@ -21,8 +21,13 @@ class WatchlistViewSet(UserMovieListViewSet):
     create_serializer_class = WatchlistAddSerializer
     queryset = WatchlistItem.objects.none()  # for the schema; get_queryset does the reading
     list_cache = WATCHLISTS
-    user_list = services.WATCHLIST
     write_scope = "watchlist_write"
 
     def get_queryset(self):
         return selectors.watchlist_list(user_id=self.user_id)
+
+    def add_movie(self, *, user, movie_id: int) -> WatchlistItem:
+        return services.watchlist_add(user=user, movie_id=movie_id)
+
+    def remove_row(self, *, user, row_id: int) -> None:
+        services.watchlist_remove(user=user, item_id=row_id)

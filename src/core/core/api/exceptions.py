@@ -14,6 +14,8 @@ from rest_framework.response import Response
 from rest_framework.serializers import as_serializer_error
 from rest_framework.views import exception_handler
 
+from core import request_ids
+
 
 class ServiceUnavailable(exceptions.APIException):
     status_code = 503
@@ -54,8 +56,6 @@ def _json_under_api(
     def handler(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
         if request.path.startswith("/api/"):
             return JsonResponse({"detail": detail}, status=status)
-        if django_view is defaults.server_error:
-            return django_view(request)
         return django_view(request, exception)
 
     return handler
@@ -66,7 +66,15 @@ json_permission_denied = _json_under_api(
     403, "You do not have permission to perform this action.", defaults.permission_denied
 )
 json_not_found = _json_under_api(404, "Not found.", defaults.page_not_found)
-json_server_error = _json_under_api(500, "A server error occurred.", defaults.server_error)
+
+
+def json_server_error(request: HttpRequest) -> HttpResponse:
+    """The 500: JSON under /api/ with the request's id (what to quote to find its log lines and
+    its error report), Django's page elsewhere."""
+    if request.path.startswith("/api/"):
+        body = {"detail": "A server error occurred.", "request_id": request_ids.current()}
+        return JsonResponse(body, status=500)
+    return defaults.server_error(request)
 
 
 def json_csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:

@@ -1,4 +1,13 @@
-"""Liveness and readiness for compose and orchestrators: database and cache status."""
+"""Probes for compose, orchestrators and load balancers.
+
+- ``/api/health/live``: the process answers (touches nothing): a liveness probe, whose failure
+  means "restart me".
+- ``/api/health/ready``: the database answers, so requests can be served: 200, "ok", or
+  "degraded" while the cache (Redis) is down, since the API then serves from the database;
+  503 when the database does not answer. A readiness probe, a load balancer's check.
+- ``/api/health/``, the old path, is the readiness probe (it answered 503 for a cache outage
+  up to 2.0.0).
+"""
 
 import logging
 import uuid
@@ -34,32 +43,51 @@ def _cache_ok() -> bool:
         ok: bool = cache.get(key) == value
         cache.delete(key)
         return ok
-    except Exception:
-        logger.exception("health: cache check failed")
+    except Exception as exc:
+        # A warning: the API serves from the database meanwhile (and the breaker logs it too).
+        logger.warning("health: cache check failed: %r", exc)
         return False
 
 
 COMPONENT_STATES = ["ok", "error"]
+LiveSerializer = inline_serializer(
+    "LiveResponse", {"status": serializers.ChoiceField(choices=["ok"])}
+)
 HealthSerializer = inline_serializer(
     "HealthResponse",
     {
-        "status": serializers.ChoiceField(choices=["ok", "degraded"]),
+        "status": serializers.ChoiceField(choices=["ok", "degraded", "unavailable"]),
         "database": serializers.ChoiceField(choices=COMPONENT_STATES),
         "cache": serializers.ChoiceField(choices=COMPONENT_STATES),
     },
 )
 
 
-class HealthView(APIView):
-    """200 when the database and the cache both answer, 503 otherwise."""
-
+class _Probe(APIView):
     authentication_classes: list[type[BaseAuthentication]] = []
     permission_classes = [AllowAny]
     throttle_classes: list[type[BaseThrottle]] = []
 
+
+class LiveView(_Probe):
+    """200 while the process answers requests."""
+
     @extend_schema(
         tags=["health"],
-        summary="Health check",
+        summary="Liveness probe",
+        responses={200: LiveSerializer},
+        examples=[OpenApiExample("Alive", value={"status": "ok"}, response_only=True)],
+    )
+    def get(self, request: Request) -> Response:
+        return Response({"status": "ok"})
+
+
+class ReadyView(_Probe):
+    """200 when the database answers ("degraded" if the cache does not), 503 when it does not."""
+
+    @extend_schema(
+        tags=["health"],
+        summary="Readiness probe",
         responses={200: HealthSerializer, 503: HealthSerializer},
         examples=[
             OpenApiExample(
@@ -69,16 +97,25 @@ class HealthView(APIView):
                 status_codes=["200"],
             ),
             OpenApiExample(
-                "Cache down",
+                "Cache down: served from the database",
                 value={"status": "degraded", "database": "ok", "cache": "error"},
+                response_only=True,
+                status_codes=["200"],
+            ),
+            OpenApiExample(
+                "Database down",
+                value={"status": "unavailable", "database": "error", "cache": "ok"},
                 response_only=True,
                 status_codes=["503"],
             ),
         ],
     )
     def get(self, request: Request) -> Response:
-        checks = {"database": _database_ok(), "cache": _cache_ok()}
-        healthy = all(checks.values())
-        body = {"status": "ok" if healthy else "degraded"}
-        body.update({name: "ok" if ok else "error" for name, ok in checks.items()})
-        return Response(body, status=200 if healthy else 503)
+        database, cache_ok = _database_ok(), _cache_ok()
+        status = "ok" if database and cache_ok else "degraded" if database else "unavailable"
+        body = {
+            "status": status,
+            "database": "ok" if database else "error",
+            "cache": "ok" if cache_ok else "error",
+        }
+        return Response(body, status=200 if database else 503)

@@ -18,7 +18,7 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Iterable
-from typing import Any, cast
+from typing import Any, TypeGuard, cast
 
 from django.http import HttpRequest, HttpResponse
 from django.utils.cache import patch_vary_headers
@@ -81,12 +81,6 @@ def render(data: Any) -> bytes:
     return cast(bytes, _RENDERER.render(data))
 
 
-def rendered(entry: Any) -> bytes:
-    """A cached body: the bytes stored, or, for an entry stored as data (by a release before
-    bodies were stored rendered, during an upgrade), that data rendered now."""
-    return entry if isinstance(entry, bytes) else render(entry)
-
-
 def cache_control(*, public: bool) -> str:
     if not public:
         return "private, no-cache"
@@ -126,18 +120,22 @@ def not_modified(tag: str | None, *, public: bool) -> HttpResponse:
     return with_validators(response, tag, public=public)
 
 
+def versions_first(tags: list[str] | None) -> TypeGuard[list[str]]:
+    """Whether ``conditional`` reads the versions alone first: tags that a 304 may match."""
+    return bool(tags) and tags != ["*"]
+
+
 def conditional(
-    request: HttpRequest,
+    tags: list[str] | None,
     *,
     stamp_tag: Callable[[], str | None],
     respond: Callable[[], HttpResponse],
     public: bool,
 ) -> HttpResponse:
-    """``respond()``, or a 304 when ``If-None-Match`` names the tag ``stamp_tag()`` makes from
-    the versions alone (nothing else read). ``*`` matches any current representation: the
-    answer is made, and a 200 is answered 304."""
-    tags = if_none_match(request)
-    if tags and tags != ["*"]:
+    """``respond()``, or a 304 when the ``If-None-Match`` ``tags`` (``if_none_match``) name the
+    tag ``stamp_tag()`` makes from the versions alone (nothing else read). ``*`` matches any
+    current representation: the answer is made, and a 200 is answered 304."""
+    if versions_first(tags):
         tag = stamp_tag()
         if matches(tags, tag):
             return not_modified(tag, public=public)
@@ -154,23 +152,27 @@ def cached_json_response(
     compute: Callable[[], tuple[Any, float | None]],
     *,
     variant: Iterable[object] = (),
+    on_miss: Callable[[Any], None] | None = None,
 ) -> HttpResponse:
     """A public answer cached under ``key`` as rendered JSON, with its ETag, 304 when the
     client has it. ``read(keys)`` is the versioned read the entry holds for (``[]``: the
-    versions alone); ``compute()`` the data and how long to keep it, on a miss."""
+    versions alone); on a miss, ``on_miss(request)`` (the view's throttles of uncached reads, which
+    may refuse it), then ``compute()``: the data and how long to keep it."""
     variant = (key, getattr(request, "accepted_media_type", JSON), *variant)
 
     def respond() -> HttpResponse:
         snapshot = read([key])
         entry = snapshot.entry(key)
         if entry is None:
+            if on_miss is not None:
+                on_miss(request)
             data, timeout = compute()
             entry = render(data)
             snapshot.store(key, entry, timeout=timeout)
-        return json_response(request, rendered(entry), etag(snapshot.stamp, *variant), public=True)
+        return json_response(request, entry, etag(snapshot.stamp, *variant), public=True)
 
     return conditional(
-        request,
+        if_none_match(request),
         stamp_tag=lambda: etag(read([]).stamp, *variant),
         respond=respond,
         public=True,

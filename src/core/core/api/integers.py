@@ -11,6 +11,7 @@ from django import forms
 from rest_framework import serializers
 
 MAX_ID = 2**63 - 1  # the largest primary key (BigAutoField)
+MAX_DIGITS = 4300  # sys.int_info.default_max_str_digits
 
 
 def plain_int(value: Any) -> int | None:
@@ -20,7 +21,8 @@ def plain_int(value: Any) -> int | None:
     if isinstance(value, int):
         return value
     if isinstance(value, str) and value.isascii() and value.isdigit():
-        return int(value)
+        # int() refuses more digits than sys.get_int_max_str_digits() (4300): far beyond any range.
+        return int(value) if len(value.lstrip("0")) <= MAX_DIGITS else None
     return None
 
 

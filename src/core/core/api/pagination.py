@@ -2,14 +2,14 @@
 through a deferred join, counts cached per version, and cached pages served with fresh links."""
 
 import hashlib
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Protocol, cast
+from typing import Any, Protocol
+from urllib.parse import urlencode, urlsplit, urlunsplit
 
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
-from django.http.response import HttpResponseBase
+from django.http import HttpResponse
 from rest_framework.exceptions import APIException, NotFound, ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.request import Request
@@ -18,7 +18,7 @@ from rest_framework.utils.urls import remove_query_param, replace_query_param
 from rest_framework.views import APIView
 
 from core import versioned_cache
-from core.api import early_hits, http_cache, read_ahead
+from core.api import http_cache, read_along
 from core.api.integers import StrictIntegerField, plain_int
 from core.versioned_cache import Namespace, Read, Snapshot
 
@@ -27,6 +27,42 @@ class InvalidPageError(APIException):
     status_code = 400
     default_detail = "Invalid page."
     default_code = "invalid_page"
+
+
+MAX_CACHED_PAGE = 1_000_000
+
+
+def canonical_url(request: Request, parameters: Collection[str]) -> str:
+    """The request's absolute URL with only the query ``parameters`` a public list reads, each
+    at the value it reads (the last one given, as Django's ``QueryDict`` and DRF read it),
+    sorted by name. Every request that asks for the same page has this one URL, whatever else
+    it carries (``utm_*``, a random parameter): the page's cache key, and what its ``next``
+    and ``previous`` are built from (``StrictPageNumberPagination.links_url``), so that a page
+    stored for one request carries none of its other parameters to the next reader."""
+    query = request.query_params
+    kept = sorted((name, query[name]) for name in query if name in parameters)
+    scheme, netloc, path, _, _ = urlsplit(request.build_absolute_uri())
+    return urlunsplit((scheme, netloc, path, urlencode(kept), ""))
+
+
+@dataclass(frozen=True)
+class PageRequest:
+    """The page a request asks for, parsed once (``StrictPageNumberPagination.page_request``):
+    ``number`` (None: not a plain number, "last" say, which is never cached), ``size`` (None:
+    not paginated), whether the size was given (it is then part of the cached page's key), and
+    the ``If-None-Match`` tags (``http_cache.if_none_match``: the validators a 304 answers)."""
+
+    number: int | None
+    size: int | None
+    explicit_size: bool
+    tags: list[str] | None
+
+    def key(self, pages: "PageCache") -> str | None:
+        """The cached page's key in ``pages``; None: not cached (also a page past
+        ``MAX_CACHED_PAGE``, which no list reaches: its key could outgrow the cache's limit)."""
+        if self.size is None or self.number is None or self.number > MAX_CACHED_PAGE:
+            return None
+        return pages.page_key(self.number, self.size if self.explicit_size else None)
 
 
 class StrictPageNumberPagination(PageNumberPagination):
@@ -38,11 +74,33 @@ class StrictPageNumberPagination(PageNumberPagination):
 
     page_size_query_param = "page_size"
     max_page_size = 100
+    # The URL ``next`` and ``previous`` are built from (None: the request's own); a page
+    # cached for every request of its canonical URL sets it (``canonical_url``).
+    links_url: str | None = None
+    _parsed: tuple[Request, PageRequest] | None = None
+
+    def page_request(self, request: Request) -> PageRequest:
+        """The request's page, parsed on the first call (a pagination is its view's: one per
+        request); raises the 400 of an invalid page size."""
+        if self._parsed is None or self._parsed[0] is not request:
+            params = request.query_params
+            self._parsed = (
+                request,
+                PageRequest(
+                    number=plain_int(params.get(self.page_query_param, "1")),
+                    size=self._parsed_page_size(params.get(self.page_size_query_param)),
+                    explicit_size=self.page_size_query_param in params,
+                    tags=http_cache.if_none_match(request),
+                ),
+            )
+        return self._parsed[1]
 
     def get_page_size(self, request: Request) -> int | None:
+        return self.page_request(request).size
+
+    def _parsed_page_size(self, text: str | None) -> int | None:
         """``page_size`` if given (a whole number from 1 to ``max_page_size``: else a 400 on
         the parameter), else the default."""
-        text = request.query_params.get(self.page_size_query_param)
         if text is None:
             return self.page_size
         field = StrictIntegerField(min_value=1, max_value=self.max_page_size)
@@ -51,6 +109,20 @@ class StrictPageNumberPagination(PageNumberPagination):
             return size
         except ValidationError as exc:
             raise ValidationError({self.page_size_query_param: exc.detail}) from exc
+
+    def get_next_link(self) -> str | None:
+        return self._links()[0]
+
+    def get_previous_link(self) -> str | None:
+        return self._links()[1]
+
+    def _links(self) -> tuple[str | None, str | None]:
+        if self.page is None or self.request is None:  # both set by paginate_queryset
+            return None, None
+        url = self.links_url or self.request.build_absolute_uri()
+        return _links(
+            url, self.page.paginator.count, self.page.number, self.page.paginator.per_page
+        )
 
     def get_page_number(self, request: Request, paginator: "Paginator[Any]") -> int | str:
         """A plain page number or "last"; anything else (a "٣" Python reads as 3) is invalid."""
@@ -150,98 +222,19 @@ class CachedCountPagination(StrictPageNumberPagination):
         return paginator
 
 
-if TYPE_CHECKING:
-    from rest_framework.generics import GenericAPIView  # not at run time: it imports this
-
-    _ViewBase = GenericAPIView[Any]  # what the mixin is mixed into
-else:
-    _ViewBase = object
-
-
 class PageCache(Protocol):
-    """Where a per-user list keeps its pages: their keys, and the read of the versions they
-    hold for together with a page, in one round trip."""
+    """Where a per-user list keeps its pages: their keys, the read of one page with the
+    versions it holds for (``key`` None: the versions alone), in one round trip, and the
+    snapshot of the page made from what that read found."""
 
     @property
     def timeout(self) -> float: ...
 
     def page_key(self, page: int, page_size: int | None) -> str: ...
 
-    def read(self, key: str | None) -> Snapshot: ...
+    def page_read(self, key: str | None) -> Read: ...
 
-
-class PlannedPageCache(PageCache, Protocol):
-    """A ``PageCache`` whose read is named ahead, so that authentication can make it with its
-    own (``core.api.read_ahead``): ``read(key)`` is
-    ``held(versioned_cache.read_many([plan(key)])[0])``."""
-
-    def plan(self, key: str | None) -> Read: ...
-
-    def held(self, snapshot: Snapshot) -> Snapshot: ...
-
-
-def _page_request(
-    request: Request, pagination: StrictPageNumberPagination, pages: PageCache
-) -> tuple[int | None, int | None, str | None]:
-    """The page number (None: not a plain number), the page size (None: not paginated) and
-    the page's key (None: not cached); raises the 400 of an invalid page size."""
-    number = plain_int(request.query_params.get(pagination.page_query_param, "1"))
-    page_size = pagination.get_page_size(request)
-    if page_size is None or number is None:
-        return number, page_size, None
-    explicit = pagination.page_size_query_param in request.query_params
-    return number, page_size, pages.page_key(number, page_size if explicit else None)
-
-
-class CachedPagesMixin(_ViewBase):
-    """For a view whose GETs are one user's ``cached_page_response``: names the page it will
-    read, so that authentication reads it with the user (``core.api.read_ahead``), and answers
-    a hit before DRF's dispatch (``core.api.early_hits``)."""
-
-    paginator: Any
-    read_ahead_actions: tuple[str | None, ...] = (None, "list")  # None: a plain view's GET
-    _early_request: Request | None = None
-
-    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        view = cast("early_hits.EarlyHitView", self)  # a view (_ViewBase) with cached_hit
-        early = early_hits.answer(view, request, *args, **kwargs)
-        if isinstance(early, HttpResponseBase):
-            return early
-        self._early_request = early  # authenticated already: DRF's dispatch carries on with it
-        return super().dispatch(request, *args, **kwargs)
-
-    def initialize_request(self, request: HttpRequest, *args: Any, **kwargs: Any) -> Request:
-        early, self._early_request = self._early_request, None
-        return early if early is not None else super().initialize_request(request, *args, **kwargs)
-
-    def user_pages(self, user_id: Any) -> PageCache:
-        raise NotImplementedError
-
-    def _serves_cached_pages(self) -> bool:
-        """This request's action is a ``cached_page_response`` of pages."""
-        action = getattr(self, "action", None)
-        return action in self.read_ahead_actions and self.paginator is not None
-
-    def read_ahead(self, request: Request, user_id: object) -> read_ahead.Plan | None:
-        if not self._serves_cached_pages():
-            return None
-        pages = self.user_pages(user_id)
-        plan = getattr(pages, "plan", None)  # a PlannedPageCache (not isinstance: ~50 us)
-        if plan is None:
-            return None
-        try:
-            _, _, key = _page_request(request, self.paginator, pages)
-        except ValidationError:
-            return None  # the view answers the 400
-        key = _planned_key(http_cache.if_none_match(request), key)
-        return read_ahead.Plan(key, plan(key))
-
-    def cached_hit(self, request: Request) -> HttpResponse | None:
-        """The answer to this GET from what authentication read ahead alone, else None
-        (``cached_page_hit``); for ``core.api.early_hits``."""
-        if not self._serves_cached_pages():
-            return None
-        return cached_page_hit(request, self.paginator, self.user_pages(request.user.pk))
+    def found(self, snapshot: Snapshot) -> Snapshot: ...
 
 
 def _links(url: str, count: int, page: int, page_size: int) -> tuple[str | None, str | None]:
@@ -255,26 +248,6 @@ def _links(url: str, count: int, page: int, page_size: int) -> tuple[str | None,
     else:
         previous = replace_query_param(url, "page", page - 1)
     return (replace_query_param(url, "page", page + 1) if has_next else None), previous
-
-
-def _planned_key(tags: list[str] | None, key: str | None) -> str | None:
-    """The page key read ahead, given the ``If-None-Match`` tags: None with any, as the
-    versions alone decide a 304."""
-    return None if tags is not None else key
-
-
-def _variant(request: Request, url: str, user_id: object) -> tuple[object, ...]:
-    """What a per-user page's ETag depends on besides the versions (``url``: the request's)."""
-    return (url, user_id, getattr(request, "accepted_media_type", ""))
-
-
-def _stored_page(
-    request: Request, url: str, entry: dict[str, Any], number: int, page_size: int, tag: str | None
-) -> HttpResponse:
-    """The answer of a stored page: its count and results with this request's links."""
-    next_url, previous = _links(url, entry["count"], number, page_size)
-    body = page_bytes(entry["count"], next_url, previous, _stored_results(entry))
-    return http_cache.json_response(request, body, tag, public=False)
 
 
 def _json_or_null(value: str | None) -> bytes:
@@ -296,10 +269,30 @@ def page_bytes(count: int, next_url: str | None, previous: str | None, results: 
     )
 
 
-def _stored_results(entry: dict[str, Any]) -> bytes:
-    """The rendered results of a cached page (rendered now for a page stored as data)."""
-    results = entry.get("results_json")
-    return results if isinstance(results, bytes) else http_cache.render(entry["results"])
+def read_with_user(
+    request: Request,
+    pagination: StrictPageNumberPagination,
+    pages_for: Callable[[int], PageCache],
+) -> None:
+    """Have the authentication class read the page ``cached_page_response`` will read for
+    ``request`` with the user (``pages_for(user_id)``): one round trip for both
+    (``core.api.read_along``). For a view's ``perform_authentication``."""
+    read_along.ask(request, lambda user_id: _first_read(request, pagination, pages_for(user_id)))
+
+
+def _first_read(
+    request: Request, pagination: StrictPageNumberPagination, pages: PageCache
+) -> Read | None:
+    """What ``cached_page_response`` reads first for ``request``: the versions alone when a
+    304 may answer it, else the page (None: it reads nothing, the page is not paginated or
+    invalid, a 400 once authenticated)."""
+    try:
+        page = pagination.page_request(request)
+    except ValidationError:
+        return None
+    if page.size is None:
+        return None
+    return pages.page_read(None if http_cache.versions_first(page.tags) else page.key(pages))
 
 
 def cached_page_response(
@@ -307,31 +300,42 @@ def cached_page_response(
     pagination: StrictPageNumberPagination,
     pages: PageCache,
     compute: Callable[[], dict[str, Any]],
+    *,
+    on_miss: Callable[[Request], None] | None = None,
 ) -> HttpResponse:
     """The requested page from ``pages`` when stored for the current versions, else
     ``compute()`` (the paginated body; it raises the 400 of an invalid page), stored as its
     count and rendered results (the links are this request's). A page asked for by anything
     but plain numbers ("last") is not cached. The answer carries a private ETag, and is a 304
-    when ``If-None-Match`` has it: decided from the versions alone."""
-    number, page_size, key = _page_request(request, pagination, pages)
-    if page_size is None:  # not paginated: nothing to cache by page
+    when ``If-None-Match`` has it: decided from the versions alone. ``on_miss(request)`` runs
+    before ``compute()`` (the view's throttles of uncached reads, which may refuse it)."""
+    page = pagination.page_request(request)
+    if page.size is None:  # not paginated: nothing to cache by page
+        if on_miss is not None:
+            on_miss(request)
         return Response(compute())
-    user_id = getattr(request.user, "pk", None)
+    page_size = page.size
+    key = page.key(pages)
     url = request.build_absolute_uri()
-    variant = _variant(request, url, user_id)
+    # What the ETag depends on besides the versions: the links' URL, the user, the media type.
+    variant = (url, getattr(request.user, "pk", None), getattr(request, "accepted_media_type", ""))
 
-    held = getattr(pages, "held", None)  # a PlannedPageCache's
-
-    def read(wanted: str | None) -> Snapshot:
-        ahead = read_ahead.take(request, user_id, wanted) if held else None
-        return pages.read(wanted) if ahead is None or held is None else held(ahead)
+    def read(key: str | None) -> Snapshot:
+        """One read of ``pages``: the one authentication made with the user, when it did."""
+        wanted = pages.page_read(key)
+        taken = read_along.take(request, wanted)
+        return pages.found(taken if taken is not None else versioned_cache.read_many([wanted])[0])
 
     def respond() -> HttpResponse:
         snapshot = read(key)
         tag = http_cache.etag(snapshot.stamp, *variant)
-        data = snapshot.entry(key) if key else None
-        if data is not None:
-            return _stored_page(request, url, data, number or 1, page_size, tag)
+        entry = snapshot.entry(key) if key else None
+        if entry is not None:  # stored: its count and results, with this request's links
+            next_url, previous = _links(url, entry["count"], page.number or 1, page_size)
+            body = page_bytes(entry["count"], next_url, previous, entry["results_json"])
+            return http_cache.json_response(request, body, tag, public=False)
+        if on_miss is not None:
+            on_miss(request)
         computed = compute()
         results = http_cache.render(computed["results"])
         if key:
@@ -341,41 +345,8 @@ def cached_page_response(
         return http_cache.json_response(request, body, tag, public=False)
 
     return http_cache.conditional(
-        request,
+        page.tags,
         stamp_tag=lambda: http_cache.etag(read(None).stamp, *variant),
         respond=respond,
         public=False,
     )
-
-
-def cached_page_hit(
-    request: Request, pagination: StrictPageNumberPagination, pages: PageCache
-) -> HttpResponse | None:
-    """What ``cached_page_response`` would answer, from the read authentication made ahead
-    (``CachedPagesMixin.read_ahead``) alone: the stored page, or a 304. None when that takes
-    more: a miss, no read ahead, an invalid page, ``If-None-Match: *`` or another tag; the read
-    stays on the request for ``cached_page_response``."""
-    held = getattr(pages, "held", None)  # a PlannedPageCache's
-    if held is None:
-        return None
-    try:
-        number, page_size, key = _page_request(request, pagination, pages)
-    except ValidationError:
-        return None
-    tags = http_cache.if_none_match(request)
-    if page_size is None or tags == ["*"]:
-        return None
-    user_id = getattr(request.user, "pk", None)
-    ahead = read_ahead.peek(request, user_id, _planned_key(tags, key))
-    if ahead is None:
-        return None
-    snapshot = held(ahead)
-    url = request.build_absolute_uri()
-    tag = http_cache.etag(snapshot.stamp, *_variant(request, url, user_id))
-    if tags:
-        matched = http_cache.matches(tags, tag)
-        return http_cache.not_modified(tag, public=False) if matched else None
-    entry = snapshot.entry(key) if key else None
-    if entry is None:
-        return None
-    return _stored_page(request, url, entry, number or 1, page_size, tag)

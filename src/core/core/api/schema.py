@@ -78,6 +78,14 @@ def detail_response(description: str, **examples: str) -> OpenApiResponse:
     )
 
 
+# The responses every app's operations share.
+UNAUTHENTICATED = detail_response("Missing or invalid token.", **{"No token": NOT_AUTHENTICATED})
+THROTTLED = detail_response(
+    "Rate limit exceeded (see Retry-After).",
+    Throttled="Request was throttled. Expected available in 60 seconds.",
+)
+
+
 _DESCRIPTIONS = {
     400: "Invalid input.",
     401: "Missing, invalid or expired credentials.",
@@ -152,5 +160,7 @@ class AutoSchema(openapi.AutoSchema):
         return errors
 
     def _throttled(self) -> bool:
+        if self.method == "GET" and getattr(self.view, "uncached_throttle_classes", None):
+            return True  # core.api.throttling.UncachedReadThrottles
         scope = getattr(self.view, "throttle_scope", None)
         return bool(scope) and bool(self.view.get_throttles())

@@ -1,6 +1,6 @@
 """The API of a user's list of movies (favorites, the watchlist): list (cached per user and
 page), add ``{"movie_id": n}``, remove by id. An app subclasses ``UserMovieListViewSet`` with
-its serializers, cache, writes (``core.user_lists.UserMovieList``) and throttle scope, and
+its serializers, cache, services (``add_movie``, ``remove_row``) and throttle scope, and
 declares its schema."""
 
 from collections.abc import Callable
@@ -14,12 +14,19 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from core.api.integers import StrictIntegerField, plain_int
-from core.api.pagination import CachedPagesMixin, StrictPageNumberPagination, cached_page_response
-from core.api.schema import NOT_AUTHENTICATED, NOT_FOUND, detail_response, invalid_list_query
+from core.api.pagination import StrictPageNumberPagination, cached_page_response, read_with_user
+from core.api.schema import (
+    NOT_FOUND,
+    THROTTLED,
+    UNAUTHENTICATED,
+    detail_response,
+    invalid_list_query,
+)
 from core.api.serializers import BuiltOnceModelSerializer
-from core.user_lists import UserListCache, UserMovieList, UserPages
+from core.user_lists import UserListCache
 
 
 # A row of a user's list; subclasses add ``movie`` (the catalog's list item) and ``Meta.model``.
@@ -37,36 +44,41 @@ class MovieIdSerializer(serializers.Serializer[Any]):
     movie_id = StrictIntegerField(help_text="The id of a movie in the catalog.")
 
 
-class CachedUserPages(CachedPagesMixin):
-    """For a generic view (``GenericAPIView``): the authenticated user's rows as pages cached
-    in ``list_cache`` (``cached_page_response``: ETag, 304, the page read with the user),
-    built from ``get_queryset`` and the view's serializer on a miss."""
+class CachedUserPages(GenericAPIView):  # type: ignore[type-arg]  # no T at run time
+    """The authenticated user's rows as pages cached in ``list_cache``
+    (``cached_page_response``: ETag, 304), built from ``get_queryset`` and the view's
+    serializer on a miss; a GET of the list reads its page with the user."""
 
     list_cache: ClassVar[UserListCache]
 
     @property
     def user_id(self) -> int:
         """The authenticated user's id (``IsAuthenticated``: never the anonymous user's None)."""
-        return cast(int, cast(GenericAPIView, self).request.user.pk)  # type: ignore[type-arg]
+        return cast(int, self.request.user.pk)
 
-    def user_pages(self, user_id: Any) -> UserPages:
-        return self.list_cache.pages(user_id)
+    @property
+    def pagination(self) -> StrictPageNumberPagination:
+        return cast(StrictPageNumberPagination, self.paginator)  # the default class
+
+    def perform_authentication(self, request: Request) -> None:
+        """DRF's; a GET of the list has its page read with the user (``read_with_user``)."""
+        if request.method in ("GET", "HEAD") and getattr(self, "action", "list") == "list":
+            read_with_user(request, self.pagination, self.list_cache.pages)
+        super().perform_authentication(request)
 
     def cached_list(self, request: Request) -> HttpResponse:
-        view = cast(GenericAPIView, self)  # type: ignore[type-arg]  # any generic view
-
         def compute() -> dict[str, Any]:
-            page = view.paginate_queryset(view.get_queryset())
-            body: dict[str, Any] = view.get_paginated_response(
-                view.get_serializer(page, many=True).data
+            page = self.paginate_queryset(self.get_queryset())
+            body: dict[str, Any] = self.get_paginated_response(
+                self.get_serializer(page, many=True).data
             ).data
             return body
 
-        pagination = cast(StrictPageNumberPagination, view.paginator)  # the default class
-        return cached_page_response(request, pagination, self.user_pages(self.user_id), compute)
+        pages = self.list_cache.pages(self.user_id)
+        return cached_page_response(request, self.pagination, pages, compute)
 
 
-class UserListView(CachedUserPages, GenericAPIView):  # type: ignore[type-arg]  # no T at run time
+class UserListView(CachedUserPages):
     """GET: the authenticated user's rows, cached per user and page."""
 
     permission_classes = [IsAuthenticated]
@@ -83,13 +95,22 @@ class UserMovieListViewSet(
     mixins.DestroyModelMixin,
     viewsets.GenericViewSet,  # type: ignore[type-arg]  # no GenericViewSet[T] at run time
 ):
-    """The authenticated user's rows; only writes are throttled (``write_scope``)."""
+    """The authenticated user's rows; only writes are throttled (``write_scope``). A subclass
+    names its app's services: ``add_movie`` and ``remove_row`` call them."""
 
     permission_classes = [IsAuthenticated]  # so request.user is a user
     filter_backends: list[Any] = []
     create_serializer_class: ClassVar[type[serializers.Serializer[Any]]] = MovieIdSerializer
-    user_list: ClassVar[UserMovieList[Any]]  # the writes
     write_scope: ClassVar[str]
+
+    def add_movie(self, *, user: Any, movie_id: int) -> Any:
+        """The app's service that adds ``movie_id`` to the user's list (the new row)."""
+        raise NotImplementedError
+
+    def remove_row(self, *, user: Any, row_id: int) -> None:
+        """The app's service that removes the user's row ``row_id`` (the model's
+        ``DoesNotExist``, a 404, if it is not theirs)."""
+        raise NotImplementedError
 
     @property
     def throttle_scope(self) -> str | None:
@@ -102,15 +123,27 @@ class UserMovieListViewSet(
     def create(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         body = self.create_serializer_class(data=request.data)
         body.is_valid(raise_exception=True)
-        row = self.user_list.add(user=request.user, movie_id=body.validated_data["movie_id"])
+        row = self.add_movie(user=request.user, movie_id=body.validated_data["movie_id"])
         return Response(self.get_serializer(row).data, status=status.HTTP_201_CREATED)
 
     def destroy(self, request: Request, *args: Any, **kwargs: Any) -> Response:
-        self.user_list.remove(user=request.user, row_id=plain_int(kwargs["pk"]) or 0)
+        self.remove_row(user=request.user, row_id=plain_int(kwargs["pk"]) or 0)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
-UNAUTHENTICATED = detail_response("Missing or invalid token.", **{"No token": NOT_AUTHENTICATED})
+class UserMovieDeleteView(APIView):
+    """``DELETE .../<movie_id>/``: the app's service for the authenticated user and the movie
+    (``delete_movie``: hide it, restore it, remove its rating), then 204; the service's errors
+    are the answer (a 404 for what the user does not have)."""
+
+    permission_classes = [IsAuthenticated]
+
+    def delete_movie(self, *, user: Any, movie_id: int) -> None:
+        raise NotImplementedError
+
+    def delete(self, request: Request, movie_id: int) -> Response:
+        self.delete_movie(user=request.user, movie_id=movie_id)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 def list_schema(
@@ -175,7 +208,7 @@ def user_list_schema(
                 201: serializer,
                 400: invalid_add,
                 401: UNAUTHENTICATED,
-                429: OpenApiResponse(description="Too many writes; see Retry-After."),
+                429: THROTTLED,
             },
             examples=[add, added],
         ),

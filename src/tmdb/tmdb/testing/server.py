@@ -12,7 +12,9 @@ request, for tests of code that calls TMDB.
 
 Lists serve ``total_pages`` pages; page n holds the recorded movies with their ids shifted by
 ``(n - 1) * ID_STRIDE``, so ids are distinct across pages. ``/3/movie/{id}`` serves the recorded
-details (Fight Club) under the requested id, or what ``add_movie`` registered.
+details (Fight Club) under the requested id, or what ``add_movie`` registered. ``/3/find/{imdb id}``
+and ``/3/search/movie`` answer from the movies ``add_movie`` registered, in the shapes of TMDB's
+(``find-by-id.json``, ``search-movie.json``).
 """
 
 import contextlib
@@ -24,6 +26,7 @@ import socket
 import sys
 import threading
 import time
+import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from http import HTTPStatus
@@ -50,6 +53,13 @@ LISTS = {
     "/movie/changes": "movie-all-changes.json",
 }
 MOVIE_PATH = re.compile(r"/movie/(?P<id>\d+)")
+FIND_PATH = re.compile(r"/find/(?P<id>[^/]+)")
+SEARCH_PER_PAGE = 20
+# The fields of a movie in TMDB's lists, /find's movie_results and search results.
+SUMMARY_FIELDS = (
+    "adult", "backdrop_path", "id", "original_language", "original_title", "overview",
+    "popularity", "poster_path", "release_date", "title", "video", "vote_average", "vote_count",
+)  # fmt: skip
 INVALID_PAGE = {
     "success": False,
     "status_code": 22,
@@ -276,6 +286,11 @@ class FakeTMDB:
             if path == "/movie/changes" and self._changes is not None:
                 return 200, _paginate(self._changes, int(page))
             return 200, self._list_page(example(LISTS[path]), int(page))
+        if path == "/search/movie":
+            return self._search(query)
+        found = FIND_PATH.fullmatch(path)
+        if found is not None:
+            return self._find(found["id"], query)
         match = MOVIE_PATH.fullmatch(path)
         if match is None:
             return 404, error_body(404)
@@ -285,6 +300,45 @@ class FakeTMDB:
         if details is None and self.known_movies_only and movie_id != RECORDED_MOVIE_ID:
             return 404, error_body(404)
         return 200, details or {**example("movie-details.json"), "id": movie_id}
+
+    def _registered(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return list(self._movies.values())
+
+    def _find(self, external_id: str, query: Mapping[str, str]) -> tuple[int, Body]:
+        """``/3/find``: the registered movies with this ``imdb_id``, as TMDB lists them."""
+        if query.get("external_source") != "imdb_id":
+            return 422, error_body(422)
+        movies = [m for m in self._registered() if m.get("imdb_id") == external_id]
+        empty: dict[str, list[Any]] = {key: [] for key in example("find-by-id.json")}
+        return 200, {**empty, "movie_results": [_summary(m, media_type="movie") for m in movies]}
+
+    def _search(self, query: Mapping[str, str]) -> tuple[int, Body]:
+        """``/3/search/movie``: the registered movies whose title or original title holds every
+        word of ``query`` (case and accents ignored), of ``primary_release_year`` if given."""
+        words = _folded(query.get("query", "")).split()
+        if not words:
+            return 200, {"page": 1, "results": [], "total_pages": 1, "total_results": 0}
+        year = query.get("primary_release_year")
+        page = query.get("page", "1")
+        if not (page.isdigit() and 1 <= int(page) <= MAX_PAGE):
+            return 400, INVALID_PAGE
+        found = [
+            _summary(movie)
+            for movie in self._registered()
+            if any(
+                all(word in _folded(movie.get(name) or "") for word in words)
+                for name in ("title", "original_title")
+            )
+            and (not year or (movie.get("release_date") or "")[:4] == year)
+        ]
+        start = (int(page) - 1) * SEARCH_PER_PAGE
+        return 200, {
+            "page": int(page),
+            "results": found[start : start + SEARCH_PER_PAGE],
+            "total_pages": max(1, math.ceil(len(found) / SEARCH_PER_PAGE)),
+            "total_results": len(found),
+        }
 
     def _list_page(self, recorded: Mapping[str, Any], page: int) -> dict[str, Any]:
         """Page ``page`` of ``total_pages`` built from the recorded page; past the last page
@@ -302,6 +356,18 @@ class FakeTMDB:
             "total_pages": self.total_pages,
             "total_results": len(items) * self.total_pages,
         }
+
+
+def _summary(details: Mapping[str, Any], **extra: Any) -> dict[str, Any]:
+    """A movie's details as a list shows it: the summary fields and ``genre_ids``."""
+    summary = {name: details.get(name) for name in SUMMARY_FIELDS}
+    genre_ids = [genre["id"] for genre in details.get("genres") or ()]
+    return {**summary, **extra, "genre_ids": genre_ids}
+
+
+def _folded(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
 def _paginate(items: list[dict[str, Any]], page: int) -> dict[str, Any]:

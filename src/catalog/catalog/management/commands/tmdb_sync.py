@@ -5,6 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from catalog import services
+from core.jobs import JobRunning, job_lock
 from tmdb.client import TMDBClient
 from tmdb.conf import is_configured
 from tmdb.exceptions import TMDBError
@@ -36,8 +37,11 @@ class Command(BaseCommand):
             raise CommandError("Set TMDB_API_KEY or TMDB_READ_ACCESS_TOKEN to sync from TMDB.")
         started = datetime.datetime.now()
         try:
-            with TMDBClient.from_settings() as client:
+            # The lock of beat's task for the same sync (catalog.tasks): one run at a time.
+            with job_lock(f"catalog.tmdb_{what}"), TMDBClient.from_settings() as client:
                 summary = getattr(self, f"_sync_{what}")(client, **options)
+        except JobRunning as exc:
+            raise CommandError(f"A TMDB {what} sync is running already: try later.") from exc
         except TMDBError as exc:
             raise CommandError(f"TMDB failed: {exc}. Finished pages are stored; rerun.") from exc
         seconds = (datetime.datetime.now() - started).total_seconds()
@@ -52,17 +56,15 @@ class Command(BaseCommand):
     def _sync_lists(self, client: TMDBClient, *, sources, pages: int, **options):
         if pages < 1:
             raise CommandError("--pages must be at least 1.")
-        services.genres_sync(client=client)  # list items carry genre ids only
-        total = services.SyncSummary()
-        for source in sources or ["popular"]:
-            with self._bar(pages, "page") as bar:
+        with self._bar(None, "page") as bar:
+
+            def on_page(source: str, page: object) -> None:
                 bar.set_description(source)
-                summary = services.movie_list_sync(
-                    client=client, source=source, pages=pages, on_page=lambda page: bar.update()
-                )
-            total.add(summary.created, summary.updated)
-            total.pages += summary.pages
-        return total
+                bar.update()
+
+            return services.lists_sync(
+                client=client, sources=sources or ["popular"], pages=pages, on_page=on_page
+            )
 
     def _sync_ids(self, client: TMDBClient, *, tmdb_ids: list[int], **options):
         with self._bar(len(tmdb_ids), "movie") as bar:

@@ -1,21 +1,16 @@
 import sys
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from recommendations.services import (
-    build_inputs,
-    build_inputs_digest,
-    neighbour_table_build,
-    record_inputs_digest,
-    served_build_digest,
-)
+from core.jobs import JobRunning, job_lock
+from recommendations.services import neighbour_table_rebuild
 
 
 class Command(BaseCommand):
     help = (
-        "Rebuild the recommendations' neighbour table from everyone's favorites. Run it "
-        "periodically (cron, or the compose 'recommender' service); serving keeps using the "
+        "Rebuild the recommendations' neighbour table from everyone's favorites. Beat runs it "
+        "(recommendations.tasks.build_if_stale), or run it from cron; serving keeps using the "
         "previous table until the new one is complete."
     )
 
@@ -30,19 +25,21 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, if_stale: bool = False, **options):
-        # Read once: the digest recorded is that of what the build computed from.
-        inputs = build_inputs()
-        digest = build_inputs_digest(inputs)
-        if if_stale and digest == served_build_digest():
+        try:
+            with (
+                job_lock("recommendations.build"),  # beat's task's lock: one build at a time
+                tqdm(unit="movie", file=sys.stderr, disable=None, leave=False) as bar,
+            ):
+                build = neighbour_table_rebuild(
+                    if_stale=if_stale,
+                    log=lambda message: bar.write(message, file=self.stderr, end=""),
+                    on_progress=bar.update,
+                )
+        except JobRunning as exc:
+            raise CommandError("A build is running already (the worker's?): try later.") from exc
+        if build is None:
             self.stdout.write("The neighbour table is up to date: not rebuilt.")
             return
-        with tqdm(unit="movie", file=sys.stderr, disable=None, leave=False) as bar:
-            build = neighbour_table_build(
-                inputs,
-                log=lambda message: bar.write(message, file=self.stderr, end=""),
-                on_progress=bar.update,
-            )
-        record_inputs_digest(build, digest)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Build {build.pk}: {build.pairs} neighbour pairs for {build.movies} movies "

@@ -39,6 +39,13 @@ class Command(BaseCommand):
             help="Keep a random fraction (0-1] of the users: another data set to check on.",
         )
         parser.add_argument("--seed", type=int, default=1, help="Seed of --sample.")
+        parser.add_argument(
+            "--plays",
+            action="store_true",
+            help="Also measure watched movies as signals (the history app's), plays derived "
+            "from the ratings below a favorite: their weight chosen on validation (the views "
+            "of --tune), then test with plays ignored, excluded and at that weight.",
+        )
 
     def handle(self, *args, ratings: Path, movies: Path | None, format: str, **options):
         started = time.perf_counter()
@@ -80,7 +87,50 @@ class Command(BaseCommand):
             f"target ours coverage@10 >= {COVERAGE_TARGET} (on data not tuned on): "
             f"{ours['coverage@10']:.4f}: {met}"
         )
+        if options["plays"]:
+            self._plays(rows, split, content, params, catalog_size)
         self.stdout.write(f"({time.perf_counter() - started:.1f}s)")
+
+    def _plays(self, rows, split, content, params, catalog_size) -> None:
+        views = evaluation.tuning_views(rows, catalog_size)
+        if not views:
+            raise CommandError("No user has 3 or more favorites: no validation split to tune on.")
+        self.stdout.write(
+            "\nwatched movies (plays: each user's ratings below a favorite, given no later than "
+            "the held-out item; their values unused). Validation, the views of --tune:"
+        )
+        self.stdout.write(f"{'play weight':>14}{'view':>9}" + "".join(f"{m:>13}" for m in METRICS)
+                          + "      merit")  # fmt: skip
+
+        def show(trial: evaluation.PlayTrial) -> None:
+            label = "ignored" if trial.weight is None else f"{trial.weight:g}"
+            for i, (name, scores) in enumerate(trial.scores.items()):
+                last = i == len(trial.scores) - 1
+                self.stdout.write(
+                    (f"{label:>14}" if i == 0 else " " * 14) + f"{name:>9}"
+                    + "".join(f"{scores[m]:>13.4f}" for m in METRICS)
+                    + (f"{trial.merit:>11.3f}" if last else "")
+                )  # fmt: skip
+
+        _, best = evaluation.tune_play_weight(views, content, params, progress=show)
+        self.stdout.write(
+            f"chosen on validation (merit: mean over the views of HR@10 and NDCG@10 over plays "
+            f"ignored): play weight {best.weight:g}\n"
+        )
+        plays = evaluation.watched_before(rows, split)
+        self.stdout.write(
+            f"test: {sum(map(len, plays.values()))} plays of {len(plays)} users; "
+            f"{_describe(params)}"
+        )
+        runs = {
+            "ignored": evaluation.our_ranker(split, content, params),
+            "excluded": evaluation.our_ranker(split, content, params, plays=plays),
+            f"weight={best.weight:g}": evaluation.our_ranker(
+                split, content, params, plays=plays, play_weight=best.weight or 0.0
+            ),
+        }
+        self._table({name: evaluation.evaluate(split, ranker, catalog_size)
+                     for name, ranker in runs.items()})  # fmt: skip
 
     def _tune(self, rows, content, catalog_size):
         views = evaluation.tuning_views(rows, catalog_size)
