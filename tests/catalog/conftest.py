@@ -41,15 +41,7 @@ def tmdb_settings(settings, fake_tmdb: FakeTMDB) -> dict:
 @pytest.fixture
 def tmdb(fake_tmdb: FakeTMDB) -> Iterator[TMDBClient]:
     """A client of ``fake_tmdb`` for calling services directly: two retries, tiny backoffs."""
-    with TMDBClient(
-        api_key=fake_tmdb.api_key,
-        base_url=fake_tmdb.base_url,
-        timeout=(2.0, 2.0),
-        max_retries=CLIENT_RETRIES,
-        backoff_factor=0.01,
-        backoff_max=0.05,
-        rate_limit_per_second=1000.0,
-    ) as client:
+    with fake_tmdb.client(max_retries=CLIENT_RETRIES) as client:
         yield client
 
 

@@ -321,15 +321,7 @@ def fake_tmdb() -> Iterator[FakeTMDB]:
 
 @pytest.fixture
 def tmdb(fake_tmdb: FakeTMDB) -> Iterator[TMDBClient]:
-    with TMDBClient(
-        api_key=fake_tmdb.api_key,
-        base_url=fake_tmdb.base_url,
-        timeout=(2.0, 2.0),
-        max_retries=1,
-        backoff_factor=0.01,
-        backoff_max=0.05,
-        rate_limit_per_second=1000.0,
-    ) as client:
+    with fake_tmdb.client(max_retries=1) as client:
         yield client
 
 

@@ -8,7 +8,6 @@ import pytest
 from catalog.models import Movie
 from imports.matching import FilmRef, match_films
 from tests.concurrency import POSTGRES_ONLY, in_threads
-from tmdb.client import TMDBClient
 from tmdb.testing.server import FakeTMDB
 
 pytestmark = POSTGRES_ONLY
@@ -30,10 +29,7 @@ def test_workers_adding_the_same_films_at_once(fake_tmdb: FakeTMDB) -> None:
 
     def work() -> None:
         try:
-            with TMDBClient(
-                api_key=fake_tmdb.api_key, base_url=fake_tmdb.base_url, max_retries=0,
-                rate_limit_per_second=1000.0,
-            ) as client:  # fmt: skip
+            with fake_tmdb.client(max_retries=0) as client:
                 results.append(match_films(refs, client=client))
         except BaseException as exc:
             errors.append(exc)

@@ -4,8 +4,7 @@ request, for tests of code that calls TMDB.
 
     from tmdb.testing.server import FakeTMDB
 
-    with FakeTMDB() as tmdb:
-        client = TMDBClient(api_key=tmdb.api_key, base_url=tmdb.base_url)
+    with FakeTMDB() as tmdb, tmdb.client(max_retries=2) as client:
         tmdb.fail_next("/3/movie/popular", status=503, times=2)
         client.popular()
         assert len(tmdb.requests_to("/3/movie/popular")) == 3
@@ -35,6 +34,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Literal, Self, cast
 from urllib.parse import parse_qsl, urlsplit
+
+from tmdb.client import TMDBClient
 
 EXAMPLES_DIR = Path(__file__).parent / "examples"
 API_KEY = "test-api-key"
@@ -196,6 +197,19 @@ class FakeTMDB:
             raise RuntimeError("FakeTMDB is not started")
         host, port = cast(tuple[str, int], self._httpd.server_address[:2])  # bound to a str
         return f"http://{host}:{port}/3"
+
+    def client(self, **options: Any) -> TMDBClient:
+        """A client of this server for tests: short timeouts, tiny backoffs, no practical rate
+        cap; ``options`` override any ``TMDBClient`` argument. Close it (or use ``with``)."""
+        defaults: dict[str, Any] = {
+            "api_key": self.api_key,
+            "base_url": self.base_url,
+            "timeout": (2.0, 2.0),
+            "backoff_factor": 0.01,
+            "backoff_max": 0.05,
+            "rate_limit_per_second": 1000.0,
+        }
+        return TMDBClient(**{**defaults, **options})
 
     # Data
 
