@@ -16,6 +16,10 @@ CHUNK = 64 * 1024
 ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")
 UTF8_BOM = b"\xef\xbb\xbf"
 DRIVE = re.compile(r"^[A-Za-z]:")
+# What an operating system adds to a ZIP it makes: macOS's resource forks (a "__MACOSX/" tree,
+# "._name" files) and folder settings (".DS_Store"), Windows' thumbnails and folder settings.
+SYSTEM_FOLDER = "__MACOSX/"
+SYSTEM_FILES = {".DS_Store", "Thumbs.db", "desktop.ini"}
 
 
 class Refused(Exception):
@@ -79,8 +83,9 @@ def safe_member_name(name: str) -> str | None:
 
 class Archive:
     """A ZIP's file members by relative path (the one top-level folder an export may sit in
-    removed), checked before anything is inflated: at most ``max_entries`` entries, no path
-    tricks, no encryption, declared sizes within ``max_inflated`` (then counted for real)."""
+    removed, the files an operating system adds left out: ``system_file``), checked before
+    anything is inflated: at most ``max_entries`` entries, no path tricks, no encryption,
+    declared sizes within ``max_inflated`` (then counted for real)."""
 
     def __init__(self, data: bytes, *, max_entries: int, max_inflated: int) -> None:
         try:
@@ -99,7 +104,7 @@ class Archive:
             if info.flag_bits & 0x1:
                 raise Refused("The ZIP is encrypted: export it again without a password.")
             declared += info.file_size
-            if not info.is_dir():
+            if not info.is_dir() and not system_file(path):
                 paths[path] = info
         self.budget = Budget(max_inflated)
         if declared > max_inflated:  # an honest bomb: refused before anything is inflated
@@ -130,6 +135,12 @@ class Archive:
             except (zipfile.BadZipFile, EOFError, OSError, ValueError):
                 raise Refused(f"{path} is damaged in the ZIP.") from None
         return bytes(data)
+
+
+def system_file(path: str) -> bool:
+    """Whether ``path`` is one an operating system adds to a ZIP it makes, not the export's."""
+    name = path.rsplit("/", 1)[-1]
+    return path.startswith(SYSTEM_FOLDER) or name in SYSTEM_FILES or name.startswith("._")
 
 
 def _without_top_folder(paths: dict[str, zipfile.ZipInfo]) -> dict[str, zipfile.ZipInfo]:
