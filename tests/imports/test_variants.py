@@ -191,6 +191,38 @@ def test_a_trakt_zip_made_on_macos(user, demo_catalog, upload):
     assert plays_of(user) == Counter({(949, "2020-01-01", False): 1})
 
 
+def test_a_letterboxd_zip_reads_only_its_own_files(user, demo_catalog, upload):
+    """deleted/ and orphaned/ copies of the diary and ratings, custom lists, likes and empty
+    files (a header alone, or no byte at all); the files absent are simply absent."""
+    toy_story_rated = f"{FILM},Rating\n2020-01-01,Toy Story,1995,https://boxd.it/x,5\n"
+    toy_story_logged = f"{DIARY}\n2020-01-01,Toy Story,1995,https://boxd.it/y,5,,,2019-12-31\n"
+    data = zipped({
+        "watched.csv": f"{FILM}\n2019-01-01,Heat,1995,https://boxd.it/a\n",
+        "diary.csv": f"{DIARY}\n",  # a header alone
+        "reviews.csv": "",  # no byte at all
+        "likes/films.csv": f"{FILM}\n2022-01-01,Heat,1995,https://boxd.it/a\n",
+        "lists/best-of.csv": "Letterboxd list export v7\nDate,Name,Tags,URL,Description\n"
+                             "2024-01-01,Best,,https://boxd.it/l,\n\nPosition,Name,Year,URL,"
+                             "Description\n1,Toy Story,1995,https://boxd.it/c,\n",
+        "deleted/diary.csv": toy_story_logged,
+        "deleted/ratings.csv": toy_story_rated,
+        "orphaned/diary.csv": toy_story_logged,
+        "orphaned/ratings.csv": toy_story_rated,
+        "likes/reviews.csv": f"{FILM}\n",
+        "comments.csv": "",
+        "profile.csv": "Date Joined,Username,Email Address\n2018-01-01,someone,a@example.org\n",
+    })  # fmt: skip
+
+    job = imported(client_for(user), upload, data, "l.zip")
+
+    assert job["status"] == "done", job
+    assert plays_of(user) == Counter({(949, None, False): 1})
+    assert not Rating.objects.filter(user=user).exists()
+    assert not WatchlistItem.objects.filter(user=user).exists()
+    assert favorites_of(user) == [949]
+    assert job["counts"]["read"] == 2
+
+
 @pytest.mark.parametrize(
     ("name", "header"),
     [("ratings.csv", f"{FILM},Rating"), ("diary.csv", DIARY), ("reviews.csv", REVIEWS),

@@ -51,7 +51,9 @@ def check_header(rows: CsvRows, path: str) -> None:
 
 
 def parse(files: dict[str, CsvRows]) -> Parsed:
-    """``files``: those of ``FILES`` the export has, by path (header checked here)."""
+    """``files``: those of ``FILES`` the export has, by path (header checked here; a file
+    without a header, empty, has no rows)."""
+    files = {path: rows for path, rows in files.items() if rows.header}
     for path, rows in files.items():
         check_header(rows, path)
     parsed = Parsed(SOURCE)
