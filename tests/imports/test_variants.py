@@ -148,6 +148,19 @@ def assert_letterboxd_stored(user, job: dict) -> None:
 # Line endings, byte-order marks, ZIP layouts
 
 
+@pytest.mark.parametrize(
+    ("bom", "newline"), [(False, "\r\n"), (True, "\n"), (True, "\r\n")], ids=["crlf", "bom", "both"]
+)
+def test_a_letterboxd_zip_with_crlf_or_bom_imports_every_file(
+    bom, newline, user, demo_catalog, upload
+):
+    data = zipped(letterboxd_files(bom=bom, newline=newline))
+
+    job = imported(client_for(user), upload, data, "letterboxd.zip")
+
+    assert_letterboxd_stored(user, job)
+
+
 def test_a_zip_with_its_files_in_one_top_level_folder(user, demo_catalog, upload):
     files = letterboxd_files()
     data = zipped({f"letterboxd-someone-2026-12-01-09-00-utc/{n}": t for n, t in files.items()})
@@ -261,6 +274,23 @@ def test_quoted_titles_and_fields_survive_commas_quotes_newlines_and_scripts():
         got = [entry.film.title.replace("\r\n", "\n") for entry in parsed.entries]
         assert got == titles
         assert {entry.watched_on.isoformat() for entry in parsed.entries} == {"2020-01-01"}
+
+
+def test_a_review_with_newlines_and_quotes_is_the_plays_note(user, demo_catalog, upload):
+    review = 'First line, with a comma.\n\n"Quoted," she said — ""not"" really.\nÉlan: 10/10'
+    quoted = review.replace('"', '""')
+    data = (
+        f"{BOM}{REVIEWS}\r\n"
+        f'2020-01-02,Heat,1995,https://boxd.it/r,4,,"{quoted}","tag one, tag two",2020-01-01\r\n'
+    ).encode()
+
+    job = imported(client_for(user), upload, data, "reviews.csv")
+
+    assert job["status"] == "done", job
+    assert job["source"] == "letterboxd"
+    (play,) = Play.objects.filter(user=user)
+    assert (play.movie.tmdb_id, str(play.watched_on), play.rewatch) == (949, "2020-01-01", False)
+    assert play.note == review
 
 
 def test_a_review_longer_than_a_note_is_cut_to_one():

@@ -99,7 +99,8 @@ def _diary(
                 continue
             rewatch = row["Rewatch"].strip().lower() == "yes"
             key = (row["Name"], row["Year"], watched.isoformat(), rewatch)
-            note = row.get("Review", "")[:NOTE_MAX_LENGTH] if path == "reviews.csv" else ""
+            review = row.get("Review", "") if path == "reviews.csv" else ""
+            note = _lines(review)[:NOTE_MAX_LENGTH]
             if key in plays and path == "diary.csv":  # logged twice: one play, counted present
                 parsed.add(Entry(PLAY, film(row), watched_on=watched, rewatch=rewatch))
                 continue
@@ -114,3 +115,8 @@ def _diary(
     for entry in plays.values():
         parsed.add(entry)
     return {(name, year_) for name, year_, _, _ in plays}
+
+
+def _lines(text: str) -> str:
+    """A text's line breaks as ``\\n``, whichever the file wrote (``\\r\\n`` in a quoted cell)."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
