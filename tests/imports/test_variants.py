@@ -429,6 +429,21 @@ def test_imdb_title_types_in_both_casings(title_type, film):
     assert parsed.read == 1
 
 
+@pytest.mark.parametrize(
+    ("const", "valid"),
+    [("tt0113277", True), ("tt12345678", True), ("tt123", False), ("tt", False),
+     ("nm0000123", False), ("0113277", False), ("tt011327x", False), ("", False),
+     ("tt\u0661\u0662\u0663\u0664\u0665\u0666\u0667", False),  # Arabic-Indic digits
+     ("tt00000000000000000000113277", False)],
+)  # fmt: skip
+def test_an_imdb_const_is_tt_and_7_or_8_digits_else_the_row_is_invalid(const, valid):
+    """A malformed id is never read as another ("tt123" is not tt0000123's film)."""
+    parsed = parse(f"{IMDB_RATINGS}\n{imdb_rating(const)}\n".encode(), "ratings.csv")
+
+    assert [e.film.imdb_id for e in parsed.entries] == ([const] if valid else [])
+    assert parsed.skipped == (Counter() if valid else Counter({"invalid row": 1}))
+
+
 def test_an_eight_digit_imdb_id_nobody_knows_is_reported_unmatched(user, demo_catalog, upload):
     data = f"{IMDB_RATINGS}\n{imdb_rating('tt98765432')}\n".encode()
 

@@ -2,6 +2,7 @@
 and the rows read that feed nothing, counted by reason."""
 
 import datetime
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -17,6 +18,7 @@ NO_RATING = "no rating"
 IN_DIARY = "in the diary"
 # A play's note at most (history's NOTE_MAX_LENGTH): a longer review is cut there.
 NOTE_MAX_LENGTH = 1000
+IMDB_ID = re.compile(r"tt[0-9]{7,8}")
 
 
 @dataclass(frozen=True)
@@ -89,8 +91,10 @@ def year(value: object) -> int | None:
 
 
 def imdb_id(value: str) -> str | None:
+    """``tt`` and 7 or 8 digits, as IMDb writes its ids; None for anything else ("tt123" is
+    not read as tt0000123: a malformed id could name another film)."""
     value = value.strip()
-    return value if value.startswith("tt") and value[2:].isdigit() else None
+    return value if IMDB_ID.fullmatch(value) else None
 
 
 def tmdb_id(value: object) -> int | None:
