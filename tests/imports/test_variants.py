@@ -672,6 +672,19 @@ def test_an_imdb_file_quoting_every_cell_is_read(user, demo_catalog, upload):
     assert ratings_of(user) == {949: Decimal("9")}
 
 
+def test_a_letterboxd_csv_of_films_with_no_telling_name_is_a_400_at_upload(auth_client):
+    """Which file it is cannot be told: known at once, so refused at once (nothing queued
+    to fail later)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    file = SimpleUploadedFile("export.csv", f"{FILM}\n2020-01-01,Heat,1995,u\n".encode())
+    response = auth_client.post(URL, {"file": file}, format="multipart")
+
+    assert response.status_code == 400
+    assert "upload the whole export ZIP" in response.json()["file"][0]
+    assert not Import.objects.exists()
+
+
 def test_a_trakt_zip_in_a_top_level_folder(user, demo_catalog, upload):
     history = [play("2020-01-01T20:00:00.000Z", trakt_movie(949, "tt0113277"))]
     data = zipped({"trakt-someone-2026/watched-history.json": json.dumps(history),

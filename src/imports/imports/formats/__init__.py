@@ -105,6 +105,7 @@ def _csv_source(header: list[str], file_name: str) -> str:
     if tmdb_csv.matches(header):
         return "tmdb"
     if {"Name", "Year", "Letterboxd URI"} <= set(header):
+        _letterboxd_path(header, file_name)  # which of its files, or refused at once
         return "letterboxd"
     shown = ",".join(header)[:200]
     raise Refused(f"Unknown CSV header ({shown}). {UNKNOWN}")
