@@ -737,3 +737,33 @@ def test_a_remake_watched_is_not_the_film_of_the_same_name_logged():
 
     plays = sorted((e.film.year, str(e.watched_on)) for e in parsed.entries)
     assert plays == [(1992, "None"), (2000, "2020-01-01")]
+
+
+def entries_of(data: bytes, name: str) -> list:
+    parsed = parse(data, name)
+    return [(e.kind, e.film, e.rating, e.rated_at, e.watched_on, e.rewatch, e.note)
+            for e in parsed.entries]  # fmt: skip
+
+
+def rewritten(data: bytes, newline: str, bom: bool) -> bytes:
+    text = data.decode("utf-8-sig").replace("\r\n", "\n").replace("\n", newline)
+    return ((BOM if bom else "") + text).encode()
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n", "\r"], ids=["lf", "crlf", "cr"])
+@pytest.mark.parametrize("bom", [False, True], ids=["", "bom"])
+@pytest.mark.parametrize(
+    "sample", ["imdb-ratings.csv", "imdb-ratings-2020.csv", "imdb-WATCHLIST.csv",
+               "tmdb-ratings.csv", "letterboxd-export.zip"],
+)  # fmt: skip
+def test_line_endings_and_a_bom_change_nothing_in_any_sample(sample, bom, newline):
+    data = (DATA / sample).read_bytes()
+    if sample.endswith(".zip"):
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            files = {i.filename: rewritten(archive.read(i), newline, bom)
+                     for i in archive.infolist() if i.filename.endswith(".csv")}  # fmt: skip
+        variant = zipped(dict(files))
+    else:
+        variant = rewritten(data, newline, bom)
+
+    assert entries_of(variant, sample) == entries_of(data, sample)

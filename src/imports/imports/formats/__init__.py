@@ -5,6 +5,7 @@ Letterboxd's files); a JSON file is one of Trakt's."""
 
 import csv
 import io
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -32,6 +33,8 @@ UNKNOWN = (
 )
 LIST_EXPORT = "Letterboxd list export"
 HEAD = 64 * 1024
+# The end of a CSV's first line: "\n", "\r\n", or "\r" alone (old Mac spreadsheets).
+LINE_END = re.compile(rb"\r|\n")
 
 
 @dataclass(frozen=True)
@@ -86,7 +89,7 @@ def _archive(data: bytes, limits: Limits) -> Archive:
 
 
 def _header(data: bytes, file_name: str) -> list[str]:
-    line = data[:HEAD].split(b"\n", 1)[0]
+    line = LINE_END.split(data[:HEAD], maxsplit=1)[0]
     try:
         text = line.removeprefix(UTF8_BOM).decode("utf-8")
     except UnicodeDecodeError:
