@@ -3,6 +3,7 @@ made on other systems or with their folder, quoting, scripts, empty and absent f
 columns' variants of each service. Each is read as the worker reads it (``parse``) and, where
 what is stored matters, imported through the API into an account with the demo catalog."""
 
+import csv
 import io
 import json
 import zipfile
@@ -765,5 +766,35 @@ def test_line_endings_and_a_bom_change_nothing_in_any_sample(sample, bom, newlin
         variant = zipped(dict(files))
     else:
         variant = rewritten(data, newline, bom)
+
+    assert entries_of(variant, sample) == entries_of(data, sample)
+
+
+def columns_reversed(data: bytes) -> bytes:
+    """The CSV's columns in the opposite order (quoted as needed), its BOM kept."""
+    text = data.decode("utf-8-sig")
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    for row in csv.reader(io.StringIO(text, newline="")):
+        writer.writerow(list(reversed(row)))
+    return (BOM if data.startswith(BOM.encode()) else "").encode() + out.getvalue().encode()
+
+
+@pytest.mark.parametrize(
+    "sample", ["imdb-ratings.csv", "imdb-ratings-2020.csv", "imdb-WATCHLIST.csv",
+               "tmdb-ratings.csv", "letterboxd-export.zip"],
+)  # fmt: skip
+def test_columns_in_another_order_change_nothing_in_any_sample(sample):
+    data = (DATA / sample).read_bytes()
+    if sample.endswith(".zip"):
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            files: dict[str, str | bytes] = {
+                i.filename: columns_reversed(archive.read(i))
+                for i in archive.infolist()
+                if i.filename.endswith(".csv") and "/lists/" not in i.filename
+            }
+        variant = zipped(files)
+    else:
+        variant = columns_reversed(data)
 
     assert entries_of(variant, sample) == entries_of(data, sample)
