@@ -798,3 +798,14 @@ def test_columns_in_another_order_change_nothing_in_any_sample(sample):
         variant = columns_reversed(data)
 
     assert entries_of(variant, sample) == entries_of(data, sample)
+
+
+@pytest.mark.parametrize(
+    "prefix", ["./", "letterboxd-someone/", "./letterboxd-someone/", "letterboxd-someone\\"]
+)
+def test_member_paths_as_other_zip_tools_write_them(prefix):
+    """A leading "./" (some tools zip the folder they run in so), Windows' backslashes."""
+    files = letterboxd_files()
+    data = zipped({f"{prefix}{name.replace('/', prefix[-1])}": t for name, t in files.items()})
+
+    assert entries_of(data, "l.zip") == entries_of(zipped(dict(files)), "l.zip")

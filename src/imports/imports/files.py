@@ -71,14 +71,16 @@ def looks_like_zip(head: bytes) -> bool:
 
 
 def safe_member_name(name: str) -> str | None:
-    """``name`` as a relative path with ``/`` separators, or None if it tries to leave the
-    archive (absolute, a drive, ``..``) or holds a NUL."""
+    """``name`` as a relative path with ``/`` separators ("./" and empty parts dropped: some
+    tools write "./folder/name"), or None if it tries to leave the archive (absolute, a drive,
+    ``..``) or holds a NUL."""
     path = name.replace("\\", "/")
     if "\x00" in path or path.startswith("/") or DRIVE.match(path):
         return None
-    if any(part == ".." for part in path.split("/")):
+    parts = [part for part in path.split("/") if part not in ("", ".")]
+    if ".." in parts:
         return None
-    return path
+    return "/".join(parts)
 
 
 class Archive:
