@@ -320,8 +320,8 @@ def test_letterboxd_ratings_are_half_stars_times_two_and_empty_is_no_rating():
 
 
 def test_letterboxd_rewatch_is_yes_or_empty_and_an_empty_watched_date_falls_back_to_date():
-    """The code's rule (``letterboxd._diary``): a diary entry without its ``Watched Date`` is
-    the play of the day it was logged (``Date``); neither: an invalid row."""
+    """``letterboxd._diary``'s rule: a diary entry without its ``Watched Date`` is a play of
+    the day it was logged (``Date``); with neither, an invalid row."""
     data = (
         f"{DIARY}\n2020-01-02,Heat,1995,u,4,Yes,,2020-01-01\n2020-02-02,Heat,1995,u,4,,,\n"
         "2020-03-03,Heat,1995,u,4,yes,,2020-03-01\n,Heat,1995,u,4,,,\n"

@@ -88,8 +88,9 @@ def _diary(
     diary: Iterable[dict[str, str]] | None, reviews: Iterable[dict[str, str]] | None, parsed: Parsed
 ) -> set[tuple[str, str]]:
     """Plays from the diary, each with its review's text as note (a review is a diary entry
-    with a text: it adds a play only when the diary lacks it). The films logged, by (name,
-    year) as written."""
+    with a text: it adds a play only when the diary lacks it); an entry without its
+    ``Watched Date`` is a play of the day it was logged (``Date``). The films logged, by
+    (name, year) as written."""
     plays: dict[tuple[str, str, str, bool], Entry] = {}
     for path, rows in (("diary.csv", diary), ("reviews.csv", reviews)):
         for row in rows or ():
