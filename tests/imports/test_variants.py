@@ -809,3 +809,22 @@ def test_member_paths_as_other_zip_tools_write_them(prefix):
     data = zipped({f"{prefix}{name.replace('/', prefix[-1])}": t for name, t in files.items()})
 
     assert entries_of(data, "l.zip") == entries_of(zipped(dict(files)), "l.zip")
+
+
+def test_a_letterboxd_file_alone_then_the_whole_zip_adds_only_what_the_file_lacked(
+    user, demo_catalog, upload
+):
+    files = letterboxd_files(bom=True, newline="\r\n")
+    client = client_for(user)
+
+    diary = imported(client, upload, files["diary.csv"].encode(), "diary.csv")
+    whole = imported(client, upload, zipped(dict(files)), "letterboxd.zip")
+
+    assert diary["status"] == whole["status"] == "done"
+    assert diary["counts"]["imported"] == 2
+    assert whole["counts"]["already_present"] == 2
+    assert plays_of(user) == LETTERBOXD_PLAYS
+    assert ratings_of(user) == {949: Decimal("10"), 146: Decimal("7")}
+    assert (watchlist_of(user), favorites_of(user)) == ([862], [949])
+    # A play already present is left as it is (history.services.plays_import): the review
+    # the diary alone did not have is not added to it.
