@@ -828,3 +828,21 @@ def test_a_letterboxd_file_alone_then_the_whole_zip_adds_only_what_the_file_lack
     assert (watchlist_of(user), favorites_of(user)) == ([862], [949])
     # A play already present is left as it is (history.services.plays_import): the review
     # the diary alone did not have is not added to it.
+
+
+def test_a_trakt_file_is_read_as_its_name_says_whatever_its_first_item():
+    """A rating without its ``rated_at`` first, a ``null`` item first in the history: still
+    a rating and a play (they were read as watchlist entries, the kind told by the first
+    item alone)."""
+    heat = trakt_movie(949, "tt0113277")
+    data = zipped({
+        "ratings-movies.json": json.dumps([{"rating": 8, "type": "movie", "movie": heat}]),
+        "watched-history-1.json": json.dumps([None, play("2020-01-01T20:00:00.000Z", heat)]),
+    })  # fmt: skip
+
+    parsed = parse(data)
+
+    assert sorted((e.kind, str(e.watched_on), e.rating) for e in parsed.entries) == [
+        ("play", "2020-01-01", None), ("rating", "None", Decimal("8"))
+    ]  # fmt: skip
+    assert parsed.skipped == Counter({"invalid row": 1})

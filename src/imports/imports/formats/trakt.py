@@ -45,6 +45,15 @@ def is_trakt(paths: Iterable[str]) -> bool:
     return any(HISTORY.fullmatch(p) or p in LISTS or p == RATINGS for p in paths)
 
 
+def kind_of_path(path: str) -> str | None:
+    """Which Trakt file ``path`` is by its name: "history", "ratings", "list", or None."""
+    if HISTORY.fullmatch(path):
+        return "history"
+    if path == RATINGS:
+        return "ratings"
+    return "list" if path in LISTS else None
+
+
 def kind_of(items: Any) -> str | None:
     """Which Trakt file a JSON document is, by its first item: "history", "ratings", "list"."""
     if not isinstance(items, list) or not items or not isinstance(items[0], dict):
@@ -83,7 +92,8 @@ def parse(documents: dict[str, Any], *, list_kind: str | None = None) -> Parsed:
         if TV_FILES.fullmatch(path):
             parsed.skip(TV, len(items))
             continue
-        what = kind_of(items) if items else None
+        # Its name says which file it is; a file alone, named otherwise, its first item.
+        what = kind_of_path(path) or (kind_of(items) if items else None)
         list_as = LISTS.get(path, list_kind or WATCHLIST)
         for item in items:
             if not isinstance(item, dict):
