@@ -6,7 +6,7 @@ import pytest
 from celery.exceptions import Retry
 from django.core.management import CommandError, call_command
 
-from catalog import tasks
+from catalog import selectors, tasks
 from catalog.models import Genre, Movie
 from core.jobs import job_lock
 from tests.catalog.factories import MovieFactory
@@ -96,3 +96,22 @@ def test_a_movies_missing_details_are_fetched_and_stored(tmdb_settings, fake_tmd
     movie.refresh_from_db()
     assert (movie.title, movie.runtime) == ("Fight Club", 139)
     assert movie.details_synced_at is not None
+
+
+def test_a_first_import_that_failed_midway_is_resumed_by_the_next_run(
+    tmdb_settings, fake_tmdb, settings
+):
+    """Its first pages are stored (the catalog is no longer empty), yet the retry, or the next
+    hourly run, finishes it rather than finding a catalog and doing nothing."""
+    settings.CATALOG = {**settings.CATALOG, "FIRST_IMPORT_SOURCES": ["popular", "top_rated"],
+                        "FIRST_IMPORT_PAGES": 1}  # fmt: skip
+    fake_tmdb.fail_next("/3/movie/top_rated", status=503, times=2)  # both of the client's tries
+
+    with pytest.raises(Retry):
+        tasks.catalog_fill_if_empty.delay()
+
+    assert Movie.objects.count() == 20  # popular's page
+    assert selectors.last_sync_at() is None  # no sync has completed
+    assert tasks.catalog_fill_if_empty.delay().get().startswith("first import from TMDB")
+    assert len(fake_tmdb.requests_to("/3/movie/top_rated")) == 3
+    assert tasks.catalog_fill_if_empty.delay().get() == "nothing imported"

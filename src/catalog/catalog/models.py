@@ -77,7 +77,11 @@ class Movie(models.Model):
 
 
 class SyncState(models.Model):
-    """Bookkeeping for incremental syncs: when a named sync last completed."""
+    """Bookkeeping for incremental syncs: when a named sync last completed; and, while the first
+    import of an empty catalog from TMDB is unfinished, when it began (``FIRST_IMPORT_UNFINISHED``:
+    its first pages stored, the catalog is no longer empty, yet its next run must finish it)."""
+
+    FIRST_IMPORT_UNFINISHED = "tmdb-first-import-unfinished"
 
     name = models.CharField(max_length=50, primary_key=True)
     last_run_at = models.DateTimeField()

@@ -87,7 +87,6 @@ def movie_ids_by_popularity(*, limit: int) -> list[int]:
 
 def last_sync_at() -> datetime.datetime | None:
     """When a TMDB sync last completed (``METRICS_LAST_SUCCESS``); None if none ever did."""
-    latest: datetime.datetime | None = SyncState.objects.aggregate(latest=Max("last_run_at"))[
-        "latest"
-    ]
+    completed = SyncState.objects.exclude(name=SyncState.FIRST_IMPORT_UNFINISHED)
+    latest: datetime.datetime | None = completed.aggregate(latest=Max("last_run_at"))["latest"]
     return latest

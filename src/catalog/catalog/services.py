@@ -190,16 +190,23 @@ def catalog_fill_if_empty() -> str | None:
     """A first catalog for an empty one: TMDB's lists (``CATALOG['FIRST_IMPORT_SOURCES']``,
     ``['FIRST_IMPORT_PAGES']`` pages each) with a TMDB key, else the demo catalog if
     ``CATALOG['LOAD_DEMO_CATALOG']``; what it did, in words, or None if it imported nothing (the
-    catalog has movies, or there is no source). Raises ``tmdb`` errors."""
-    if Movie.objects.exists():
+    catalog has movies, or there is no source). Raises ``tmdb`` errors. A first import from TMDB
+    that failed midway (its pages so far stored) is finished by the next run, the task's retry or
+    beat's next one, although the catalog is no longer empty."""
+    unfinished = SyncState.objects.filter(name=SyncState.FIRST_IMPORT_UNFINISHED)
+    if Movie.objects.exists() and not (is_configured() and unfinished.exists()):
         return None
     if is_configured():
+        SyncState.objects.get_or_create(
+            name=SyncState.FIRST_IMPORT_UNFINISHED, defaults={"last_run_at": timezone.now()}
+        )
         with TMDBClient.from_settings() as client:
             summary = lists_sync(
                 client=client,
                 sources=catalog_settings.FIRST_IMPORT_SOURCES,
                 pages=catalog_settings.FIRST_IMPORT_PAGES,
             )
+        unfinished.delete()
         return f"first import from TMDB: {summary}"
     if catalog_settings.LOAD_DEMO_CATALOG:
         return f"demo catalog: {demo_catalog_load()}"
