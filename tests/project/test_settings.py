@@ -2,6 +2,7 @@
 derived from the environment."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -207,3 +208,22 @@ def test_sqlite_writers_wait_for_each_other_instead_of_failing(tmp_path):
     assert [writer.returncode for writer in writers] == [0, 0], outputs
     check = "from catalog.models import Genre; print(Genre.objects.count())"
     assert manage("shell", "-c", check, **env).stdout.split()[-1] == "2"
+
+
+def environment_variables_read() -> set[str]:
+    """The variables the settings (``env(...)``), config/*.py and the apps (``os.environ``) read."""
+    names: set[str] = set()
+    for path in (ROOT / "config" / "settings").glob("*.py"):
+        names |= set(re.findall(r'env(?:\.\w+)?\(\s*"([A-Z0-9_]+)"', path.read_text()))
+    for path in [*(ROOT / "config").glob("*.py"), *(ROOT / "src").glob("*/*/*.py")]:
+        names |= set(re.findall(r'environ(?:\.get)?[(\[]\s*"([A-Z0-9_]+)"', path.read_text()))
+    return names
+
+
+def test_env_example_documents_every_variable_read():
+    """README: ".env.example documents every variable"."""
+    example = (ROOT / ".env.example").read_text()
+    names = environment_variables_read()
+
+    assert {"DJANGO_SECRET_KEY", "GUNICORN_WORKERS", "CELERY_METRICS_PORT"} <= names
+    assert sorted(n for n in names if not re.search(rf"^(# )?{n}=", example, re.MULTILINE)) == []
