@@ -6,7 +6,7 @@ from collections import Counter
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *
-from .base import REDIS_URL, REST_FRAMEWORK, SIMPLE_JWT, env
+from .base import CELERY_BROKER_URL, REDIS_URL, REST_FRAMEWORK, SIMPLE_JWT, env
 
 # Words of the placeholders published in this repository (base.py's development key) and in
 # tutorials: never in a production secret.
@@ -54,6 +54,14 @@ if not REDIS_URL:
     # throttle counts, and invalidations would reach only one of them.
     raise ImproperlyConfigured(
         "REDIS_URL must be set in production (the cache every worker shares)."
+    )
+if CELERY_BROKER_URL.startswith(("filesystem:", "memory:")):
+    # `make run`'s folder of files (or a process's memory): the API and the Celery workers, in
+    # containers or on machines of their own, would not share it, and what a request queues (its
+    # e-mails, a movie's details) would never run.
+    raise ImproperlyConfigured(
+        "CELERY_BROKER_URL must be a broker the API and the workers share in production "
+        "(Redis: REDIS_URL's by default, or RabbitMQ)."
     )
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -60,6 +60,8 @@ def test_check_deploy_is_clean_under_prod_settings():
         ({"DJANGO_DEBUG": "true"}, "DJANGO_DEBUG must be off"),
         ({"DJANGO_ALLOWED_HOSTS": "*"}, "DJANGO_ALLOWED_HOSTS"),
         ({"REDIS_URL": ""}, "REDIS_URL must be set"),
+        ({"CELERY_BROKER_URL": "filesystem://"}, "CELERY_BROKER_URL"),
+        ({"CELERY_BROKER_URL": "memory://"}, "CELERY_BROKER_URL"),
     ],
 )
 def test_prod_refuses_unsafe_values(override, message):
