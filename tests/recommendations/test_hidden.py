@@ -3,12 +3,14 @@ recommendations (similar movies, a movie's own and public, stay), GET .../hidden
 DELETE .../hidden/<id>/ restores."""
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 
 from recommendations.models import HiddenMovie
 from recommendations.services import neighbour_table_build
 from tests.accounts.factories import UserFactory
 from tests.catalog.factories import MovieFactory
+from tests.concurrency import in_threads
 from tests.conftest import client_for
 from tests.favorites.factories import FavoriteMovieFactory
 
@@ -144,3 +146,18 @@ def test_hide_and_restore_need_a_token_and_are_throttled(api_client, user, throt
     client = client_for(user)
     answers = [client.delete(hide_url(movie.id)).status_code for _ in range(3)]
     assert answers == [204, 204, 429]
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs concurrent writers")
+def test_parallel_restores_of_one_hidden_movie_answer_204_once(user):
+    movie = MovieFactory()
+    HiddenMovie.objects.create(user=user, movie=movie)
+    statuses: list[int] = []
+
+    def restore() -> None:
+        statuses.append(client_for(user).delete(restore_url(movie.id)).status_code)
+
+    in_threads(restore, [()] * 8, timeout=30)
+
+    assert sorted(statuses) == [204] + [404] * 7

@@ -46,3 +46,16 @@ def test_parallel_adds_and_removes_leave_list_and_database_agreeing():
         stored = sorted(WatchlistItem.objects.filter(user=user).values_list("movie_id", flat=True))
         listed = [i["movie"]["id"] for i in client_for(user).get(LIST).json()["results"]]
         assert sorted(listed) == stored
+
+
+def test_parallel_removals_of_one_item_answer_204_once(user):
+    item = WatchlistItem.objects.create(user=user, movie=MovieFactory())
+    detail = reverse("watchlist:watchlist-item-detail", args=[item.id])
+    statuses: list[int] = []
+
+    def delete() -> None:
+        statuses.append(client_for(user).delete(detail).status_code)
+
+    in_threads(delete, [()] * 8, timeout=30)
+
+    assert sorted(statuses) == [204] + [404] * 7
