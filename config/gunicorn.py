@@ -33,35 +33,42 @@ CGROUP = Path("/sys/fs/cgroup")
 PROC_CGROUP = Path("/proc/self/cgroup")
 
 
+def _walk_up(mount: Path, own: str) -> list[Path]:
+    """The process's cgroup folder under a hierarchy's mount, then each parent up to the mount.
+    (In a container on v1 the path may be the host's, absent here: the mount is its cgroup.)"""
+    folder = mount / own.strip().lstrip("/")
+    return [folder, *folder.parents[: len(folder.relative_to(mount).parts)]]
+
+
 def cgroup_quota(root: Path = CGROUP, proc_cgroup: Path = PROC_CGROUP) -> float | None:
-    """CPUs' worth of time the cgroup quota allows this process (None: no quota). cgroup v2:
-    ``cpu.max`` of the process's cgroup and its parents (the lowest); v1: ``cpu.cfs_quota_us``
-    over ``cpu.cfs_period_us`` of the cpu controller's mount."""
+    """CPUs' worth of time the cgroup quota allows this process (None: no quota): the lowest of
+    its cgroup's and its parents'. cgroup v2: ``cpu.max``; v1: ``cpu.cfs_quota_us`` over
+    ``cpu.cfs_period_us`` in the cpu controller's hierarchy."""
     quotas = []
     try:
         lines = proc_cgroup.read_text().splitlines()
     except OSError:
         lines = []
     for line in lines:
-        if line.startswith("0::"):  # v2: walk from the process's cgroup up to the root
-            folder = root / line[3:].strip().lstrip("/")
-            for candidate in [folder, *folder.parents]:
+        _, controllers, own = line.split(":", 2) if line.count(":") >= 2 else ("", "-", "")
+        if line.startswith("0::"):  # v2
+            for candidate in _walk_up(root, own):
                 try:
                     quota, period = (candidate / "cpu.max").read_text().split()
                 except (OSError, ValueError):
                     quota = "max"
                 if quota != "max":
                     quotas.append(int(quota) / int(period))
-                if candidate == root:
-                    break
-    for name in ("cpu", "cpu,cpuacct"):  # v1
-        try:
-            quota_us = int((root / name / "cpu.cfs_quota_us").read_text())
-            period_us = int((root / name / "cpu.cfs_period_us").read_text())
-        except (OSError, ValueError):
-            continue
-        if quota_us > 0 and period_us > 0:
-            quotas.append(quota_us / period_us)
+        elif "cpu" in controllers.split(","):  # v1: the mount is named by its controllers
+            for name in ("cpu", "cpu,cpuacct", "cpuacct,cpu"):
+                for candidate in _walk_up(root / name, own):
+                    try:
+                        quota_us = int((candidate / "cpu.cfs_quota_us").read_text())
+                        period_us = int((candidate / "cpu.cfs_period_us").read_text())
+                    except (OSError, ValueError):
+                        continue
+                    if quota_us > 0 and period_us > 0:
+                        quotas.append(quota_us / period_us)
     return min(quotas) if quotas else None
 
 

@@ -64,3 +64,26 @@ def test_usable_cpus_is_the_affinity_mask_or_the_quota_if_lower(monkeypatch, aff
 )
 def test_two_workers_per_usable_cpu_within_the_floor_and_the_ceiling(cpus, workers):
     assert gunicorn.default_workers(cpus, ceiling=16) == workers
+
+
+def test_cgroup_v1_quota_of_the_process_cgroup_or_a_parent_the_lowest(tmp_path):
+    """A host's v1 hierarchy: the quota sits on the process's own cgroup (a systemd slice, a pod),
+    not at the controller's mount."""
+    files = {
+        "cpu,cpuacct/cpu.cfs_quota_us": "-1\n",
+        "cpu,cpuacct/cpu.cfs_period_us": "100000\n",
+        "cpu,cpuacct/kubepods/cpu.cfs_quota_us": "800000\n",
+        "cpu,cpuacct/kubepods/cpu.cfs_period_us": "100000\n",
+        "cpu,cpuacct/kubepods/pod1/app/cpu.cfs_quota_us": "150000\n",
+        "cpu,cpuacct/kubepods/pod1/app/cpu.cfs_period_us": "100000\n",
+    }
+    root, proc = cgroup(tmp_path, "4:memory:/kubepods\n2:cpu,cpuacct:/kubepods/pod1/app\n", files)
+    assert gunicorn.cgroup_quota(root, proc) == 1.5
+
+
+def test_cgroup_v1_in_a_container_whose_cgroup_is_mounted_at_the_root(tmp_path):
+    """Docker on v1 without a cgroup namespace: /proc/self/cgroup names the host's path, and the
+    container's own cgroup is what is mounted."""
+    files = {"cpu,cpuacct/cpu.cfs_quota_us": "200000\n", "cpu,cpuacct/cpu.cfs_period_us": "100000"}
+    root, proc = cgroup(tmp_path, "2:cpu,cpuacct:/docker/0123abcd\n", files)
+    assert gunicorn.cgroup_quota(root, proc) == 2.0
