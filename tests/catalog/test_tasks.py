@@ -7,7 +7,7 @@ from celery.exceptions import Retry
 from django.core.management import CommandError, call_command
 
 from catalog import selectors, tasks
-from catalog.models import Genre, Movie
+from catalog.models import Genre, Movie, SyncState
 from core.jobs import job_lock
 from tests.catalog.factories import MovieFactory
 from tmdb.exceptions import TMDBUnavailable
@@ -115,3 +115,18 @@ def test_a_first_import_that_failed_midway_is_resumed_by_the_next_run(
     assert tasks.catalog_fill_if_empty.delay().get().startswith("first import from TMDB")
     assert len(fake_tmdb.requests_to("/3/movie/top_rated")) == 3
     assert tasks.catalog_fill_if_empty.delay().get() == "nothing imported"
+
+
+def test_fill_catalog_says_rerun_when_tmdb_fails_midway_and_a_rerun_finishes(
+    tmdb_settings, fake_tmdb, settings
+):
+    settings.CATALOG = {**settings.CATALOG, "FIRST_IMPORT_SOURCES": ["popular", "top_rated"],
+                        "FIRST_IMPORT_PAGES": 1}  # fmt: skip
+    fake_tmdb.fail_next("/3/movie/top_rated", status=503, times=2)
+
+    with pytest.raises(CommandError, match="Finished pages are stored; rerun"):
+        call_command("fill_catalog")
+    call_command("fill_catalog")
+
+    assert len(fake_tmdb.requests_to("/3/movie/top_rated")) == 3
+    assert not SyncState.objects.exists()

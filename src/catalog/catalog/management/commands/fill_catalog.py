@@ -8,7 +8,8 @@ from tmdb.exceptions import TMDBError
 class Command(BaseCommand):
     help = (
         "Fill an empty catalog: TMDB's lists with a TMDB key, else the demo catalog if "
-        "LOAD_DEMO_CATALOG is set; nothing if it has movies (beat's catalog_fill_if_empty)."
+        "LOAD_DEMO_CATALOG is set; nothing if it has movies, unless a first import from TMDB "
+        "failed midway, which it finishes (beat's catalog_fill_if_empty)."
     )
 
     def handle(self, *args, **options):
