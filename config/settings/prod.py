@@ -6,7 +6,7 @@ from collections import Counter
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *
-from .base import CELERY_BROKER_URL, REDIS_URL, REST_FRAMEWORK, SIMPLE_JWT, env
+from .base import CELERY_BROKER_URL, JOB_LOCKS, REDIS_URL, REST_FRAMEWORK, SIMPLE_JWT, env
 
 # Words of the placeholders published in this repository (base.py's development key) and in
 # tutorials: never in a production secret.
@@ -62,6 +62,13 @@ if CELERY_BROKER_URL.startswith(("filesystem:", "memory:")):
     raise ImproperlyConfigured(
         "CELERY_BROKER_URL must be a broker the API and the workers share in production "
         "(Redis: REDIS_URL's by default, or RabbitMQ)."
+    )
+if not JOB_LOCKS["REDIS_URL"]:
+    # File locks hold on one machine (one container's folder): beat and the workers of other
+    # containers would run the same job at once.
+    raise ImproperlyConfigured(
+        "JOB_LOCK_REDIS_URL must not be empty in production (it defaults to REDIS_URL): the "
+        "jobs' locks must be shared by every worker."
     )
 
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -74,6 +74,13 @@ def test_prod_refuses_unsafe_values(override, message):
     assert message in result.stderr
 
 
+def test_prod_refuses_job_locks_that_only_one_machine_sees():
+    result = manage("check", **SAMPLE_ENV, JOB_LOCK_REDIS_URL="")
+
+    assert result.returncode != 0
+    assert "JOB_LOCK_REDIS_URL must not be empty" in result.stderr
+
+
 @pytest.mark.parametrize(("samesite", "secure"), [("Lax", "False"), ("None", "True")])
 def test_jwt_cookie_samesite_sets_the_csrf_cookie_too(samesite, secure):
     """A front end on another site (JWT_COOKIE_SAMESITE=None) needs the csrftoken cookie
