@@ -846,3 +846,28 @@ def test_a_trakt_file_is_read_as_its_name_says_whatever_its_first_item():
         ("play", "2020-01-01", None), ("rating", "None", Decimal("8"))
     ]  # fmt: skip
     assert parsed.skipped == Counter({"invalid row": 1})
+
+
+def test_out_of_range_numbers_and_times_are_invalid_rows_not_a_failed_import(
+    user, demo_catalog, upload
+):
+    """A rating of 1e999999999 stars (doubled, it overflowed Decimal's context) and a time
+    whose UTC day is out of Python's range (year 0): the import ends ``done`` with those rows
+    invalid, where it failed on an unexpected error."""
+    client = client_for(user)
+    ratings = (
+        f"{FILM},Rating\n2020-01-01,Heat,1995,u,1e999999999\n2020-01-01,Toy Story,1995,u,4\n"
+    ).encode()
+    heat = trakt_movie(949, "tt0113277")
+    history = [
+        play("0001-01-01T00:30:00+01:00", heat, id_=1),
+        play("2020-01-01T20:00:00.000Z", trakt_movie(862, "tt0114709"), id_=2),
+    ]
+
+    letterboxd = imported(client, upload, ratings, "ratings.csv")
+    trakt = imported(client, upload, zipped({"watched-history.json": json.dumps(history)}), "t.zip")
+
+    assert letterboxd["status"] == trakt["status"] == "done", (letterboxd, trakt)
+    assert letterboxd["counts"]["skipped"] == trakt["counts"]["skipped"] == {"invalid row": 1}
+    assert ratings_of(user) == {862: Decimal("8")}
+    assert plays_of(user) == Counter({(862, "2020-01-01", False): 1})

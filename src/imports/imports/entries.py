@@ -19,6 +19,7 @@ IN_DIARY = "in the diary"
 # A play's note at most (history's NOTE_MAX_LENGTH): a longer review is cut there.
 NOTE_MAX_LENGTH = 1000
 IMDB_ID = re.compile(r"tt[0-9]{7,8}")
+NUMBER_DIGITS = 9  # at most, before the point, in a number read (``number``)
 
 
 @dataclass(frozen=True)
@@ -65,24 +66,29 @@ def day(value: str) -> datetime.date | None:
 
 
 def moment(value: str) -> datetime.datetime | None:
-    """An ISO 8601 time (``Z`` allowed) or a day (its midnight, UTC); None if neither."""
+    """An ISO 8601 time (``Z`` allowed; naive: UTC) or a day (its midnight), in UTC; None if
+    neither, or if its UTC time is out of Python's range (year 0 or 10000)."""
     value = value.strip()
     if len(value) == 10:
         found = day(value)
         return datetime.datetime.combine(found, datetime.time(), datetime.UTC) if found else None
     try:
         parsed = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
+        if parsed.tzinfo is None:
+            return parsed.replace(tzinfo=datetime.UTC)
+        return parsed.astimezone(datetime.UTC)
+    except (ValueError, OverflowError):
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=datetime.UTC)
 
 
 def number(value: str) -> Decimal | None:
+    """A finite number of at most nine digits before the point (a rating, doubled or not, is
+    far below; 1e999999999 would overflow Decimal's arithmetic); None for anything else."""
     try:
         found = Decimal(value.strip())
     except InvalidOperation:
         return None
-    return found if found.is_finite() else None
+    return found if found.is_finite() and found.adjusted() < NUMBER_DIGITS else None
 
 
 def year(value: object) -> int | None:
