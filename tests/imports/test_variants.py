@@ -871,3 +871,22 @@ def test_out_of_range_numbers_and_times_are_invalid_rows_not_a_failed_import(
     assert letterboxd["counts"]["skipped"] == trakt["counts"]["skipped"] == {"invalid row": 1}
     assert ratings_of(user) == {862: Decimal("8")}
     assert plays_of(user) == Counter({(862, "2020-01-01", False): 1})
+
+
+def test_a_lone_surrogate_escaped_in_trakt_json_is_never_stored(user, demo_catalog, upload):
+    """JSON may escape half a UTF-16 pair ("\\ud800"), which no UTF-8 text holds: PostgreSQL
+    refuses it in text and jsonb. The title of a film that matches nothing is reported back
+    without it."""
+    movie = {"title": "Half\ud800Pair", "year": 2001, "ids": {"tmdb": 999999999}}
+    history = [
+        play("2020-01-01T00:00:00Z", movie),
+        play("2020-01-01T00:00:00Z", trakt_movie(949, None)),
+    ]
+    data = json.dumps(history).encode()
+    assert b"\\ud800" in data
+
+    job = imported(client_for(user), upload, data, "watched-history.json")
+
+    assert job["status"] == "done", job
+    assert [miss["name"] for miss in job["unmatched"]] == ["HalfPair"]
+    assert plays_of(user) == Counter({(949, "2020-01-01", False): 1})

@@ -34,6 +34,9 @@ LISTS = {"lists-watchlist.json": WATCHLIST, "lists-favorites.json": FAVORITE}
 RATINGS = "ratings-movies.json"
 TV_FILES = re.compile(r"(ratings|lists-watchlist|lists-favorites)-(shows|seasons|episodes)\.json")
 TV_TYPES = {"show", "season", "episode"}
+# What JSON may escape that no stored text may hold: a NUL (PostgreSQL refuses it) and half a
+# UTF-16 pair ("\ud800": no UTF-8 encodes it), both dropped from a title.
+UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 def wanted(path: str) -> bool:
@@ -75,7 +78,7 @@ def film(item: dict[str, Any]) -> FilmRef | None:
     ref = FilmRef(
         tmdb_id=tmdb_id(ids.get("tmdb") or ""),
         imdb_id=imdb_id(str(ids.get("imdb") or "")),
-        title=str(movie.get("title") or "").replace("\x00", ""),  # JSON may escape a NUL
+        title=UNSTORABLE.sub("", str(movie.get("title") or "")),
         year=year(movie.get("year") or ""),
     )
     return ref if ref.tmdb_id or ref.imdb_id else None
