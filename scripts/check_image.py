@@ -14,7 +14,8 @@ the image's ``CMD`` (gunicorn, production settings) and the ``worker`` and ``bea
 commands, against the local PostgreSQL (database ``movies_check_image``) and Redis
 ($CHECK_IMAGE_REDIS_URL, db 13 by default), with ``LOAD_DEMO_CATALOG`` set as in a first
 ``docker compose up``. It waits for the worker to fill the empty catalog, then drives the API:
-health, the movie list, register, login and a favorite. Any failure prints the logs and exits 1.
+compose's api healthcheck, the probes, the movie list, register, login and a favorite. Any
+failure prints the logs and exits 1.
 
     python scripts/check_image.py [--dockerfile PATH] [--keep]
 """
@@ -209,9 +210,22 @@ class Replay:
 # --- running what compose runs -----------------------------------------------------------------
 
 
+def compose_services() -> dict:
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+
+
 def compose_commands() -> dict[str, list[str]]:
-    services = yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+    services = compose_services()
     return {name: services[name]["command"] for name in ("migrate", "worker", "beat")}
+
+
+def compose_healthcheck(port: int) -> list[str]:
+    """The api service's healthcheck (compose's ``CMD`` form), aimed at ``port``: healthy when
+    it exits 0."""
+    kind, *command = compose_services()["api"]["healthcheck"]["test"]
+    if kind != "CMD":
+        raise CheckFailed(f"the api's healthcheck is {kind}, not CMD")
+    return [part.replace("127.0.0.1:8000", f"127.0.0.1:{port}") for part in command]
 
 
 def fresh_services() -> None:
@@ -306,8 +320,18 @@ def serve_and_drive(replay: Replay) -> None:
                     stderr=subprocess.STDOUT,
                 )
             )
-        wait(lambda: call(port, "GET", "/api/health/")[0] == 200, "health", 60, processes)
-        expect(call(port, "GET", "/api/health/"), 200, "GET /api/health/")
+        probe = compose_healthcheck(port)
+        say(f"compose's healthcheck: {' '.join(probe)}")
+
+        def healthy() -> bool:
+            run = subprocess.run(  # noqa: S603
+                probe, cwd=replay.workdir, env=env, capture_output=True, timeout=10
+            )
+            return run.returncode == 0
+
+        wait(healthy, "compose's healthcheck of the api", 60, processes)
+        for path in ("/api/health/live/", "/api/health/ready/", "/api/health/"):
+            expect(call(port, "GET", path), 200, f"GET {path}")
         wait(
             lambda: call(port, "GET", "/api/movies/")[1]["count"] > 0,
             "the worker's first catalog (beat at start, LOAD_DEMO_CATALOG)",
