@@ -458,7 +458,7 @@ TMDB = {
 # starts beside the server reads. Nothing slow runs inside a request, there either.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default=REDIS_URL or "filesystem://")
 if CELERY_BROKER_URL.startswith("filesystem:"):
-    _QUEUE_DIR = str(BASE_DIR / "var" / "celery")
+    _QUEUE_DIR = env("CELERY_QUEUE_DIR", default=str(BASE_DIR / "var" / "celery"))
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {
         "data_folder_in": _QUEUE_DIR,
         "data_folder_out": _QUEUE_DIR,
