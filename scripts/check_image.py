@@ -25,6 +25,7 @@ import contextlib
 import fnmatch
 import json
 import os
+import re
 import secrets
 import shlex
 import shutil
@@ -210,19 +211,42 @@ class Replay:
 # --- running what compose runs -----------------------------------------------------------------
 
 
-def compose_services() -> dict:
-    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())["services"]
+def compose() -> dict:
+    """docker-compose.yml, its anchors resolved."""
+    return yaml.safe_load((ROOT / "docker-compose.yml").read_text())
 
 
 def compose_commands() -> dict[str, list[str]]:
-    services = compose_services()
+    services = compose()["services"]
     return {name: services[name]["command"] for name in ("migrate", "worker", "beat")}
+
+
+# Compose's interpolation: ${NAME}, ${NAME:-default} (unset or empty), ${NAME:?error}.
+COMPOSE_VARIABLE = re.compile(r"\$\{(\w+)(?::([-?])([^}]*))?\}")
+
+
+def compose_environment(shell: dict[str, str]) -> dict[str, str]:
+    """The app services' environment (compose's ``x-app``), resolved as compose resolves it
+    from the ``shell``'s variables."""
+
+    def resolve(match: re.Match[str]) -> str:
+        name, operator, text = match.groups()
+        if "{" in (text or ""):  # compose's own parser ends the variable at the first "}"
+            raise CheckFailed(f"compose cannot hold {name}'s default, {text}...: it has braces")
+        if shell.get(name):
+            return shell[name]
+        if operator == "?":
+            raise CheckFailed(f"compose needs {name}: {text}")
+        return text if operator == "-" else ""
+
+    environment = compose()["x-app"]["environment"]
+    return {name: COMPOSE_VARIABLE.sub(resolve, str(value)) for name, value in environment.items()}
 
 
 def compose_healthcheck(port: int) -> list[str]:
     """The api service's healthcheck (compose's ``CMD`` form), aimed at ``port``: healthy when
     it exits 0."""
-    kind, *command = compose_services()["api"]["healthcheck"]["test"]
+    kind, *command = compose()["services"]["api"]["healthcheck"]["test"]
     if kind != "CMD":
         raise CheckFailed(f"the api's healthcheck is {kind}, not CMD")
     return [part.replace("127.0.0.1:8000", f"127.0.0.1:{port}") for part in command]
@@ -286,15 +310,14 @@ def serve_and_drive(replay: Replay) -> None:
     commands = compose_commands()
     port = free_port()
     env = replay.environment()
+    # Compose's, as a first `docker compose up` with LOAD_DEMO_CATALOG=true gets it; then the
+    # addresses of this machine's services in place of compose's host names.
+    shell = {"DJANGO_SECRET_KEY": secrets.token_urlsafe(50), "LOAD_DEMO_CATALOG": "true"}
+    env.update(compose_environment(shell))
     env.update(
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_ALLOWED_HOSTS="localhost,127.0.0.1",
-        DJANGO_SECURE_SSL_REDIRECT="false",
-        DJANGO_NUM_PROXIES="0",
         DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/{DATABASE}",
         REDIS_URL=REDIS_URL,
         CELERY_BROKER_URL=REDIS_URL,
-        LOAD_DEMO_CATALOG="true",
         GUNICORN_BIND=f"127.0.0.1:{port}",
         GUNICORN_WORKERS="2",
     )

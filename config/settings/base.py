@@ -383,13 +383,13 @@ ACCOUNTS = {
         "watched": "history.selectors.watched_states",
         "hidden": "recommendations.selectors.hidden_states",
     },
-    "PASSWORD_RESET_URL": env(
-        "PASSWORD_RESET_URL", default="http://localhost:5173/reset-password?uid={uid}&token={token}"
-    ),
+    # Empty is the default too: docker compose passes them empty when unset (it cannot hold
+    # these defaults: its interpolation ends a ${NAME:-default} at the default's first "}").
+    "PASSWORD_RESET_URL": env("PASSWORD_RESET_URL", default="")
+    or "http://localhost:5173/reset-password?uid={uid}&token={token}",
     "PASSWORD_RESET_EMAILS_PER_HOUR": env.int("PASSWORD_RESET_EMAILS_PER_HOUR", default=3),
-    "EMAIL_VERIFY_URL": env(
-        "EMAIL_VERIFY_URL", default="http://localhost:5173/verify-email?uid={uid}&token={token}"
-    ),
+    "EMAIL_VERIFY_URL": env("EMAIL_VERIFY_URL", default="")
+    or "http://localhost:5173/verify-email?uid={uid}&token={token}",
     "LOGIN_REQUIRES_VERIFIED_EMAIL": env.bool("LOGIN_REQUIRES_VERIFIED_EMAIL", default=False),
 }
 

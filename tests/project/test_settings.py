@@ -74,6 +74,19 @@ def test_prod_refuses_unsafe_values(override, message):
     assert message in result.stderr
 
 
+def test_empty_link_pages_are_the_defaults_as_docker_compose_passes_them():
+    code = "from django.conf import settings as s; print(s.ACCOUNTS['PASSWORD_RESET_URL'], s.ACCOUNTS['EMAIL_VERIFY_URL'])"  # noqa: E501
+    env = {**SAMPLE_ENV, "PASSWORD_RESET_URL": "", "EMAIL_VERIFY_URL": ""}
+
+    result = manage("shell", "-v", "0", "-c", code, **env)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "http://localhost:5173/reset-password?uid={uid}&token={token}",
+        "http://localhost:5173/verify-email?uid={uid}&token={token}",
+    ]
+
+
 def test_prod_refuses_job_locks_that_only_one_machine_sees():
     result = manage("check", **SAMPLE_ENV, JOB_LOCK_REDIS_URL="")
 
