@@ -150,8 +150,11 @@ class StrictPageNumberPagination(PageNumberPagination):
         return parameters
 
     def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
-        """DRF's, with examples that fit the one-item example pages of every list."""
+        """DRF's, with examples that fit the one-item example pages of every list, and
+        ``next`` and ``previous`` required: every page carries them, null or not (the spec's
+        ``"string | null"``); DRF lists them as optional, which generated clients type ``?:``."""
         paginated = super().get_paginated_response_schema(schema)
+        paginated["required"] = ["count", "next", "previous", "results"]
         examples = {"count": 1, "next": None, "previous": None}
         for name, example in examples.items():
             paginated["properties"][name]["example"] = example
