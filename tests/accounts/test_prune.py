@@ -1,16 +1,19 @@
 """The daily prune (accounts.tasks.prune_expired, manage.py prune_accounts): expired refresh
-tokens and old login records go, current ones stay."""
+tokens, old login records and expired sessions go, current ones stay."""
 
 import datetime
 from io import StringIO
 
 import pytest
 from axes.models import AccessAttempt, AccessFailureLog, AccessLog
+from django.contrib.sessions.backends.db import SessionStore
+from django.contrib.sessions.models import Session
 from django.core.management import call_command
 from django.utils import timezone
 from rest_framework_simplejwt.token_blacklist.models import OutstandingToken
 
 from accounts import tasks
+from tests.accounts.factories import DEFAULT_PASSWORD
 
 pytestmark = pytest.mark.django_db
 
@@ -39,6 +42,10 @@ def test_expired_tokens_and_old_login_records_go(user, run):
     token(user, "current", datetime.timedelta(days=1))
     records(datetime.timedelta(days=31), "old")
     records(datetime.timedelta(minutes=1), "recent")
+    expired, current = SessionStore(), SessionStore()
+    expired.set_expiry(-60)
+    expired.create()
+    current.create()
 
     if run == "task":
         summary = tasks.prune_expired.delay().get()
@@ -47,7 +54,23 @@ def test_expired_tokens_and_old_login_records_go(user, run):
         call_command("prune_accounts", stdout=out)
         summary = out.getvalue().strip()
 
-    assert summary == "1 expired refresh tokens, 3 old login records deleted"
+    assert summary == (
+        "1 expired refresh tokens, 3 old login records deleted; expired sessions cleared"
+    )
     assert list(OutstandingToken.objects.values_list("jti", flat=True)) == ["current"]
     assert AccessLog.objects.count() == AccessFailureLog.objects.count() == 1
     assert AccessAttempt.objects.count() == 1  # the one within its cool-off
+    assert list(Session.objects.values_list("session_key", flat=True)) == [current.session_key]
+
+
+def test_a_login_opens_a_session_that_the_prune_clears_once_expired(api_client, user):
+    """django-axes saves a session to record a login (a JWT login's too): the table grows by
+    one row a login until the prune clears the expired ones."""
+    login = {"username": user.username, "password": DEFAULT_PASSWORD}
+    assert api_client.post("/api/token/", login, format="json").status_code == 200
+    assert Session.objects.count() == 1
+    Session.objects.update(expire_date=timezone.now() - datetime.timedelta(seconds=1))
+
+    tasks.prune_expired.delay().get()
+
+    assert Session.objects.count() == 0

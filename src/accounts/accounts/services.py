@@ -3,9 +3,11 @@
 import datetime
 import hashlib
 from dataclasses import dataclass
+from importlib import import_module
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import default_token_generator
 from django.core.cache import cache
@@ -271,16 +273,19 @@ class PruneSummary:
     def __str__(self) -> str:
         return (
             f"{self.refresh_tokens} expired refresh tokens, "
-            f"{self.login_records} old login records deleted"
+            f"{self.login_records} old login records deleted; expired sessions cleared"
         )
 
 
 def expired_records_prune() -> PruneSummary:
-    """Delete the refresh tokens that have expired (with their blacklist and rotation rows) and
+    """Delete the refresh tokens that have expired (with their blacklist and rotation rows),
     django-axes' login records older than ``ACCOUNTS['LOGIN_RECORDS_DAYS']`` days (failures
-    past their cool-off, the access and failure logs)."""
+    past their cool-off, the access and failure logs), and expired sessions (Django's
+    ``clearsessions``: django-axes opens one for each login it records, a JWT login's too)."""
     now = timezone.now()
     tokens, _ = OutstandingToken.objects.filter(expires_at__lte=now).delete()
+    if apps.is_installed("django.contrib.sessions"):
+        import_module(settings.SESSION_ENGINE).SessionStore.clear_expired()
     records = 0
     if apps.is_installed("axes"):
         from axes.handlers.database import AxesDatabaseHandler
