@@ -12,10 +12,10 @@ stubs that say so.
 Then it starts what docker compose starts from that image: the ``migrate`` service's command,
 the image's ``CMD`` (gunicorn, production settings) and the ``worker`` and ``beat`` services'
 commands, against the local PostgreSQL (database ``movies_check_image``) and Redis
-($CHECK_IMAGE_REDIS_URL, db 13 by default), with ``LOAD_DEMO_CATALOG`` set as in a first
-``docker compose up``. It waits for the worker to fill the empty catalog, then drives the API:
-compose's api healthcheck, the probes, the movie list, register, login and a favorite. Any
-failure prints the logs and exits 1.
+($CHECK_IMAGE_REDIS_URL, db 13 by default), in compose's environment for the app services
+(``x-app``, with ``LOAD_DEMO_CATALOG`` set as in a first ``docker compose up``). It waits for
+the worker to fill the empty catalog, then drives the API: compose's api healthcheck, the
+probes, the movie list, register, login and a favorite. Any failure prints the logs and exits 1.
 
     python scripts/check_image.py [--dockerfile PATH] [--keep]
 """
